@@ -1,0 +1,73 @@
+"""The `arctic` command: builds the Typer app from commands/ and runs it through one error path.
+
+Nothing heavy is imported here or in the command modules at import time (torch, transformers and
+sqlglot load inside the functions that need them), so `arctic --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from arctic_cli import __version__
+from arctic_cli.commands import config as config_cmd
+from arctic_cli.errors import EXIT_INTERRUPTED, ArcticError
+
+app = typer.Typer(
+    name="arctic",
+    help="Snowflake Arctic on your machine: validated text-to-SQL, code and chat.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"arctic {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Snowflake Arctic on your machine: validated text-to-SQL, code and chat."""
+
+
+app.add_typer(config_cmd.app, name="config")
+
+
+def report(error: ArcticError) -> None:
+    """Print a project error the one way: `error: ...` and `hint: ...` on stderr."""
+    sys.stderr.write(f"error: {error.message}\n")
+    if error.hint:
+        sys.stderr.write(f"hint: {error.hint}\n")
+    sys.stderr.flush()
+
+
+def main(argv: list[str] | None = None) -> None:
+    debug = os.environ.get("ARCTIC_DEBUG") == "1"
+    try:
+        app(args=argv, prog_name="arctic")
+    except ArcticError as e:
+        if debug:
+            raise
+        report(e)
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # `arctic ... | head`: the reader went away; exit quietly like other Unix tools
+        sys.stderr.close()
+        sys.exit(1)
+    except Exception as e:  # an internal error: one line unless debugging
+        if debug:
+            raise
+        report(ArcticError(f"internal error: {type(e).__name__}: {e}", hint="rerun with ARCTIC_DEBUG=1 for the traceback and report it"))
+        sys.exit(1)

@@ -1,0 +1,42 @@
+"""Options shared by several commands, declared once (Typer `Annotated` aliases)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="Result format: text or one JSON object.")
+]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option("--model", "-m", help="Model name or checkpoint directory [env: ARCTIC_MODEL]."),
+]
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option("--endpoint", help="OpenAI-compatible base URL, e.g. http://host:8000/v1 [env: ARCTIC_ENDPOINT]."),
+]
+DeviceOpt = Annotated[
+    str | None, typer.Option("--device", help="auto, cpu or cuda [env: ARCTIC_DEVICE].")
+]
+QuantOpt = Annotated[
+    str | None,
+    typer.Option("--quant", help="Quantize weights on load: none, int8 or int4 [env: ARCTIC_QUANT]."),
+]
+TemperatureOpt = Annotated[
+    float | None,
+    typer.Option("--temperature", "-t", help="Sampling temperature; 0 is greedy [env: ARCTIC_TEMPERATURE]."),
+]
+MaxTokensOpt = Annotated[
+    int | None,
+    typer.Option("--max-tokens", help="Most tokens to generate [env: ARCTIC_MAX_TOKENS]."),
+]
+SeedOpt = Annotated[int | None, typer.Option("--seed", help="Random seed for sampling.")]
