@@ -115,6 +115,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("max_tokens", "ARCTIC_MAX_TOKENS", 512, _positive_int, "most tokens generated per answer"),
         Setting("dialect", "ARCTIC_DIALECT", "sqlite", _dialect, "default SQL dialect"),
         Setting("log", "ARCTIC_LOG", True, _bool, "keep a history log of exchanges"),
+        Setting("api_key", "ARCTIC_API_KEY", None, _text, "bearer token for --endpoint (never shown)"),
+        Setting("remote_model", "ARCTIC_REMOTE_MODEL", None, _text, "model name to ask the endpoint for"),
     )
 }
 
@@ -176,6 +178,16 @@ def read_config_file(path: Path | None = None) -> dict[str, Any]:
 class Value:
     value: Any
     source: str  # "flag" | "env" | "config" | "default"
+
+
+SECRET_KEYS = frozenset({"api_key"})
+
+
+def shown(key: str, value: Any) -> Any:
+    """A value fit for display: secrets are masked, never echoed."""
+    if key in SECRET_KEYS and value:
+        return "***"
+    return value
 
 
 class Settings(Mapping[str, Value]):

@@ -21,7 +21,7 @@ def show(fmt: FormatOpt = Format.text) -> None:
             {
                 "config_path": str(settings.config_path()),
                 "settings": {
-                    k: {"value": v.value, "source": v.source, "env": settings.SETTINGS[k].env}
+                    k: {"value": settings.shown(k, v.value), "source": v.source, "env": settings.SETTINGS[k].env}
                     for k, v in resolved.items()
                 },
             }
@@ -33,7 +33,7 @@ def show(fmt: FormatOpt = Format.text) -> None:
     for col in ("key", "value", "source", "env"):
         table.add_column(col)
     for key, v in resolved.items():
-        shown = "" if v.value is None else str(v.value)
+        shown = "" if v.value is None else str(settings.shown(key, v.value))
         table.add_row(key, shown, v.source, settings.SETTINGS[key].env)
     output.out().print(table)
 
@@ -45,7 +45,8 @@ def set_(
 ) -> None:
     """Store a setting in the config file (validated first)."""
     parsed = settings.set_value(key, value)
-    output.note(f"{key.replace('-', '_')} = {parsed!r} saved to {settings.config_path()}")
+    key = key.replace("-", "_")
+    output.note(f"{key} = {settings.shown(key, parsed)!r} saved to {settings.config_path()}")
 
 
 @app.command("unset")

@@ -40,3 +40,18 @@ MaxTokensOpt = Annotated[
     typer.Option("--max-tokens", help="Most tokens to generate [env: ARCTIC_MAX_TOKENS]."),
 ]
 SeedOpt = Annotated[int | None, typer.Option("--seed", help="Random seed for sampling.")]
+ApiKeyOpt = Annotated[
+    str | None,
+    typer.Option("--api-key", help="Bearer token for --endpoint [env: ARCTIC_API_KEY].", show_default=False),
+]
+RemoteModelOpt = Annotated[
+    str | None,
+    typer.Option("--remote-model", help="Model name to request from --endpoint [env: ARCTIC_REMOTE_MODEL]."),
+]
+
+
+def resolve_settings(**flags: object):  # type: ignore[no-untyped-def]
+    """Settings for a command: its flags (None = not given) over env, config file and defaults."""
+    from arctic_cli import settings
+
+    return settings.resolve(flags)

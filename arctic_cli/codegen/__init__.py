@@ -1,0 +1,1 @@
+"""Code generation: extraction of code blocks, syntax checks and the repair loop."""

@@ -1,0 +1,1 @@
+"""The Arctic runtime: model, loading, quantization, generation. Imports neither typer nor rich."""

@@ -1,0 +1,1 @@
+"""Execution-accuracy evaluation behind `arctic eval`."""

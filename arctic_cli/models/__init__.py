@@ -1,0 +1,1 @@
+"""The built-in default checkpoint ships here as package data (models/default/)."""

@@ -1,0 +1,1 @@
+"""Text-to-SQL: schema loading, prompting, validation, repair, transpiling and read-only execution."""

@@ -1,0 +1,1 @@
+"""Training pipeline for the built-in model: data generator, tokenizer, trainer, export."""
