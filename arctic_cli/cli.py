@@ -13,9 +13,10 @@ import typer
 
 from arctic_cli import __version__
 from arctic_cli.commands import config as config_cmd
+from arctic_cli.commands.base import ArcticTyper, report
 from arctic_cli.errors import EXIT_INTERRUPTED, ArcticError
 
-app = typer.Typer(
+app = ArcticTyper(
     name="arctic",
     help="Snowflake Arctic on your machine: validated text-to-SQL, code and chat.",
     no_args_is_help=True,
@@ -43,15 +44,8 @@ def _root(
 app.add_typer(config_cmd.app, name="config")
 
 
-def report(error: ArcticError) -> None:
-    """Print a project error the one way: `error: ...` and `hint: ...` on stderr."""
-    sys.stderr.write(f"error: {error.message}\n")
-    if error.hint:
-        sys.stderr.write(f"hint: {error.hint}\n")
-    sys.stderr.flush()
-
-
 def main(argv: list[str] | None = None) -> None:
+    """The console script. Errors raised outside a command (or before one runs) end here."""
     debug = os.environ.get("ARCTIC_DEBUG") == "1"
     try:
         app(args=argv, prog_name="arctic")

@@ -7,9 +7,10 @@ from typing import Annotated
 import typer
 
 from arctic_cli import output, settings
+from arctic_cli.commands.base import ArcticTyper
 from arctic_cli.commands.options import Format, FormatOpt
 
-app = typer.Typer(help="Show and change settings (flag > environment > config file > default).", no_args_is_help=True)
+app = ArcticTyper(help="Show and change settings (flag > environment > config file > default).", no_args_is_help=True)
 
 
 @app.command("show")
