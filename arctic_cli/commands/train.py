@@ -1,0 +1,70 @@
+"""`arctic train`: train a small Arctic-architecture model from generated data (the built-in model's recipe)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from arctic_cli import output
+from arctic_cli.errors import UsageError
+
+
+def train(
+    out: Annotated[Path, typer.Argument(help="Run folder: data, tokenizer, checkpoints, log and the exported model/.")],
+    examples: Annotated[int, typer.Option(help="Generated training examples.")] = 40000,
+    steps: Annotated[int, typer.Option(help="Optimizer steps.")] = 1500,
+    batch_tokens: Annotated[int, typer.Option(help="Padded tokens per step.")] = 8192,
+    lr: Annotated[float, typer.Option(help="Peak learning rate (AdamW, warmup + cosine).")] = 2e-3,
+    vocab_size: Annotated[int, typer.Option(help="BPE vocabulary size.")] = 4096,
+    seed: Annotated[int, typer.Option(help="Seed for data, initialisation and batch order.")] = 0,
+    device: Annotated[str, typer.Option(help="cpu or cuda.")] = "cpu",
+    threads: Annotated[int | None, typer.Option(help="CPU threads (default: torch's choice).")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue from the run folder's checkpoint if there is one.")] = True,
+    name: Annotated[str | None, typer.Option(help="Also install the result as ARCTIC_HOME/models/NAME (use with --model NAME).")] = None,
+) -> None:
+    """Train a small Arctic (dense + residual MoE, top-2) on generated text-to-SQL, code and instruction data."""
+    if min(examples, steps, batch_tokens, vocab_size) <= 0 or lr <= 0:
+        raise UsageError("--examples, --steps, --batch-tokens, --vocab-size and --lr must be positive")
+    if device not in ("cpu", "cuda"):
+        raise UsageError(f"unknown device {device!r}", hint="use --device cpu or --device cuda")
+    if device == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            raise UsageError("--device cuda was asked for but no CUDA device is available", hint="use --device cpu")
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from arctic_cli.train.trainer import Progress as Step
+    from arctic_cli.train.trainer import TrainConfig
+    from arctic_cli.train.trainer import train as run_training
+
+    cfg = TrainConfig(out_dir=out, examples=examples, steps=steps, batch_tokens=batch_tokens, lr=lr,
+                      vocab_size=vocab_size, seed=seed, device=device, bf16=True, threads=threads)  # fmt: skip
+    bar = Progress(
+        TextColumn("training"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("loss {task.fields[loss]:.3f}  eval {task.fields[eval]}  {task.fields[tps]:.0f} tok/s"),
+        TimeRemainingColumn(), console=output.err(),
+    )  # fmt: skip
+    output.note(f"preparing {examples} examples and the tokenizer in {out} ...")
+    with bar:
+        task = bar.add_task("train", total=steps, loss=float("nan"), eval="-", tps=0.0)
+
+        def on_progress(p: Step) -> None:
+            fields = {"loss": p.loss, "tps": p.tokens_per_s}
+            if p.eval_loss is not None:
+                fields["eval"] = f"{p.eval_loss:.3f}"
+            bar.update(task, completed=p.step, **fields)
+
+        model_dir = run_training(cfg, on_progress, resume=resume)
+    if name:
+        from arctic_cli.settings import arctic_home
+
+        target = arctic_home() / "models" / name
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(model_dir, target)
+        output.note(f"installed as {target}: use --model {name}")
+    output.print_text(str(model_dir))

@@ -1,0 +1,382 @@
+"""Trainer for the built-in model: a small Arctic (same wiring as the 480B one) trained from scratch.
+
+Pipeline: generated chat examples (`train.data`) -> byte-level BPE tokenizer (`train.tokenizer`) ->
+next-token loss on the answer tokens only, AdamW, linear warmup + cosine decay, gradient clipping,
+bf16 autocast, Switch-style router load-balancing loss (Arctic's `router_aux_loss_coef`), periodic
+eval loss, checkpoint/resume -> a Hugging Face Arctic directory that `load_model` reads like any other.
+
+Nothing here prints: progress goes to a callback (`arctic train` renders it as a rich bar) and to
+`train_log.jsonl` in the run folder, one JSON object per logged step.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Default architecture of the built-in model: Arctic's switches (parallel residual MLP, every layer
+# MoE, top-2 of a handful of experts, GQA), scaled down to train in about an hour on 2 CPU cores.
+DEFAULT_MODEL: dict[str, Any] = {
+    "hidden_size": 256,
+    "intermediate_size": 384,
+    "num_hidden_layers": 4,
+    "num_attention_heads": 8,
+    "num_key_value_heads": 2,
+    "num_local_experts": 8,
+    "num_experts_per_tok": 2,
+    "moe_layer_frequency": 1,
+    "parallel_attn_mlp_res": True,
+    "use_residual": True,
+    "rope_theta": 10000.0,
+    "rms_norm_eps": 1e-5,
+    "max_position_embeddings": 2048,
+    "tie_word_embeddings": False,
+    "router_aux_loss_coef": 0.01,
+}
+
+
+@dataclass
+class TrainConfig:
+    out_dir: Path
+    examples: int = 40000
+    eval_examples: int = 400
+    vocab_size: int = 4096
+    steps: int = 3000
+    batch_tokens: int = 8192  # padded tokens per optimizer step
+    max_len: int = 1024  # longer examples are dropped (and counted), never truncated
+    lr: float = 2e-3
+    min_lr_ratio: float = 0.1
+    warmup: int = 100
+    weight_decay: float = 0.1
+    grad_clip: float = 1.0
+    aux_coef: float = 0.01
+    eval_every: int = 250
+    ckpt_every: int = 250
+    seed: int = 0
+    device: str = "cpu"
+    bf16: bool = True
+    threads: int | None = None
+    model: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_MODEL))
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["out_dir"] = str(self.out_dir)
+        return data
+
+
+@dataclass
+class Progress:
+    step: int
+    steps: int
+    loss: float
+    aux: float
+    lr: float
+    tokens_per_s: float
+    eval_loss: float | None = None
+
+
+# ---------------------------------------------------------------- data
+
+
+@dataclass
+class Tokenized:
+    ids: list[int]
+    n_prompt: int  # loss is taken on ids[n_prompt:] (the answer and its <|im_end|>)
+
+
+def tokenize_example(tokenizer: Any, messages: list[dict[str, str]]) -> Tokenized:
+    """Prompt = every message but the last, rendered with the generation prompt; answer = the last."""
+    prompt = tokenizer.encode_chat(messages[:-1], add_generation_prompt=True)
+    full = tokenizer.encode_chat(messages, add_generation_prompt=False)
+    if full[: len(prompt)] != prompt:
+        raise ValueError("the chat template does not extend the prompt with the answer")
+    end = full.index(tokenizer.specials["<|im_end|>"], len(prompt)) + 1  # stop after <|im_end|>
+    return Tokenized(full[:end], len(prompt))
+
+
+def make_batches(
+    examples: Sequence[Tokenized], batch_tokens: int, rng: random.Random
+) -> list[list[Tokenized]]:
+    """Length-bucketed batches of at most `batch_tokens` padded tokens, in random order."""
+    ordered = sorted(examples, key=lambda e: len(e.ids))
+    batches: list[list[Tokenized]] = []
+    current: list[Tokenized] = []
+    for ex in ordered:
+        longest = max(len(ex.ids), *(len(e.ids) for e in current)) if current else len(ex.ids)
+        if current and longest * (len(current) + 1) > batch_tokens:
+            batches.append(current)
+            current = []
+        current.append(ex)
+    if current:
+        batches.append(current)
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(batch: Sequence[Tokenized], pad_id: int) -> tuple[Any, Any]:
+    """-> input ids [B, T] and labels [B, T] (-100 where no loss is taken), next-token aligned."""
+    import torch
+
+    t = max(len(e.ids) for e in batch) - 1
+    inputs = torch.full((len(batch), t), pad_id, dtype=torch.long)
+    labels = torch.full((len(batch), t), -100, dtype=torch.long)
+    for row, ex in enumerate(batch):
+        ids = torch.tensor(ex.ids, dtype=torch.long)
+        n = len(ex.ids) - 1
+        inputs[row, :n] = ids[:-1]
+        target = ids[1:].clone()
+        target[: ex.n_prompt - 1] = -100  # predict only the answer tokens
+        labels[row, :n] = target
+    return inputs, labels
+
+
+# ---------------------------------------------------------------- losses
+
+
+class RouterStats:
+    """Collects router logits through forward hooks on every `block_sparse_moe.gate`."""
+
+    def __init__(self, model: Any) -> None:
+        self.logits: list[Any] = []
+        self.handles = [
+            module.register_forward_hook(lambda _m, _i, out: self.logits.append(out))
+            for name, module in model.named_modules()
+            if name.endswith("block_sparse_moe.gate")
+        ]
+
+    def load_balancing_loss(self, top_k: int) -> Any:
+        """Switch Transformer loss, mean over layers: E * sum_e (fraction routed to e) * (mean prob of e)."""
+        import torch
+        import torch.nn.functional as F
+
+        losses = []
+        for logits in self.logits:
+            probs = F.softmax(logits.float().reshape(-1, logits.shape[-1]), dim=-1)  # [N, E]
+            n_experts = probs.shape[-1]
+            chosen = torch.topk(probs, top_k, dim=-1).indices  # [N, K]
+            routed = F.one_hot(chosen, n_experts).float().sum(1).mean(0) / top_k  # [E]
+            losses.append(n_experts * (routed * probs.mean(0)).sum())
+        self.logits.clear()
+        return torch.stack(losses).mean() if losses else torch.zeros(())
+
+
+def lr_at(step: int, cfg: TrainConfig) -> float:
+    """Linear warmup, then cosine decay to lr * min_lr_ratio."""
+    if step < cfg.warmup:
+        return cfg.lr * (step + 1) / cfg.warmup
+    progress = min(1.0, (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup))
+    floor = cfg.lr * cfg.min_lr_ratio
+    return floor + (cfg.lr - floor) * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+# ---------------------------------------------------------------- the run
+
+
+def build_model(vocab_size: int, model_cfg: dict[str, Any], seed: int, bos: int, eos: int) -> Any:
+    """A freshly initialised Arctic model (GPT-2 style init: normal(0, 0.02), scaled output projections)."""
+    import torch
+
+    from arctic_cli.engine.config import ArcticConfig
+    from arctic_cli.engine.model import ArcticForCausalLM
+
+    data = {"model_type": "arctic", "vocab_size": vocab_size, "bos_token_id": bos, "eos_token_id": eos,
+            "torch_dtype": "bfloat16", **model_cfg}  # fmt: skip
+    config = ArcticConfig.from_dict(data, source="trainer")
+    torch.manual_seed(seed)
+    model = ArcticForCausalLM(config)
+    depth_scale = 0.02 / math.sqrt(2 * config.num_hidden_layers)
+    for name, p in model.named_parameters():
+        if name.endswith("norm.weight") or name.endswith("layernorm.weight"):
+            torch.nn.init.ones_(p)
+        elif name.endswith(("o_proj.weight", "w2.weight")):
+            torch.nn.init.normal_(p, std=depth_scale)
+        else:
+            torch.nn.init.normal_(p, std=0.02)
+    return model
+
+
+def _optimizer(model: Any, cfg: TrainConfig) -> Any:
+    import torch
+
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "embed_tokens" not in n]
+    rest = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "embed_tokens" not in n)]
+    groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": rest, "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.95), eps=1e-8)
+
+
+def _loss(model: Any, stats: RouterStats, batch: Sequence[Tokenized], cfg: TrainConfig, pad: int) -> tuple[Any, Any, int]:
+    import torch
+    import torch.nn.functional as F
+
+    inputs, labels = collate(batch, pad)
+    inputs, labels = inputs.to(cfg.device), labels.to(cfg.device)
+    with torch.autocast(device_type=torch.device(cfg.device).type, dtype=torch.bfloat16, enabled=cfg.bf16):
+        logits = model(inputs)  # [B, T, V]
+    lm = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100)
+    aux = stats.load_balancing_loss(model.config.num_experts_per_tok)
+    return lm, aux, int(inputs.numel())
+
+
+def evaluate(model: Any, batches: Sequence[Sequence[Tokenized]], cfg: TrainConfig, pad: int) -> float:
+    """Mean answer-token loss over the eval batches."""
+    import torch
+
+    stats = RouterStats(model)
+    model.eval()
+    total, count = 0.0, 0
+    try:
+        with torch.no_grad():
+            for batch in batches:
+                lm, _, _ = _loss(model, stats, batch, cfg, pad)
+                n = sum(len(e.ids) - e.n_prompt for e in batch)
+                total += float(lm) * n
+                count += n
+    finally:
+        for h in stats.handles:
+            h.remove()
+        model.train()
+    return total / max(1, count)
+
+
+def save_checkpoint(run: Path, model: Any, opt: Any, step: int) -> None:
+    import torch
+    from safetensors.torch import save_file
+
+    ckpt = run / "checkpoint"
+    ckpt.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(ckpt / "model.safetensors.tmp"))
+    torch.save(opt.state_dict(), ckpt / "optimizer.pt.tmp")
+    (ckpt / "model.safetensors.tmp").replace(ckpt / "model.safetensors")
+    (ckpt / "optimizer.pt.tmp").replace(ckpt / "optimizer.pt")
+    (ckpt / "state.json").write_text(json.dumps({"step": step}))
+
+
+def load_checkpoint(run: Path, model: Any, opt: Any) -> int:
+    """Restore model and optimizer; returns the step to continue from (0 when there is none)."""
+    import torch
+    from safetensors.torch import load_file
+
+    ckpt = run / "checkpoint"
+    if not (ckpt / "state.json").is_file():
+        return 0
+    model.load_state_dict(load_file(str(ckpt / "model.safetensors")))
+    opt.load_state_dict(torch.load(ckpt / "optimizer.pt", weights_only=True))  # no arbitrary pickle
+    return int(json.loads((ckpt / "state.json").read_text())["step"])
+
+
+def export(model: Any, tokenizer_dir: Path, out: Path, dtype: str = "bfloat16") -> Path:
+    """Write a Hugging Face Arctic directory: config.json, model.safetensors, tokenizer files."""
+    import shutil
+
+    import torch
+    from safetensors.torch import save_file
+
+    out.mkdir(parents=True, exist_ok=True)
+    target = getattr(torch, dtype)
+    tensors = {k: v.detach().to(target).contiguous() for k, v in model.state_dict().items()}
+    save_file(tensors, str(out / "model.safetensors"), metadata={"format": "pt"})
+    config = model.config.to_dict()
+    config["torch_dtype"] = dtype
+    (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copyfile(tokenizer_dir / name, out / name)
+    return out
+
+
+def _examples(cfg: TrainConfig) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    from arctic_cli.train.data import generate_examples
+
+    train = list(generate_examples(cfg.examples, seed=cfg.seed))
+    held = list(generate_examples(cfg.eval_examples, seed=cfg.seed + 1_000_003))
+    return train, held
+
+
+def _texts(examples: Sequence[dict[str, Any]]) -> Iterator[str]:
+    for ex in examples:
+        for m in ex["messages"]:
+            yield m["content"]
+
+
+def train(cfg: TrainConfig, on_progress: Callable[[Progress], None] | None = None, resume: bool = True) -> Path:
+    """Run (or resume) one training run in cfg.out_dir; returns the exported model directory."""
+    import torch
+
+    from arctic_cli.engine.tokenizer import load_tokenizer
+    from arctic_cli.train.tokenizer import train_tokenizer
+
+    run = cfg.out_dir
+    run.mkdir(parents=True, exist_ok=True)
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    (run / "train_config.json").write_text(json.dumps(cfg.to_json(), indent=2) + "\n")
+
+    started = time.perf_counter()
+    train_ex, eval_ex = _examples(cfg)
+    tok_dir = run / "tokenizer"
+    if not (tok_dir / "tokenizer.json").is_file():
+        train_tokenizer(_texts(train_ex), cfg.vocab_size, tok_dir)
+    tokenizer = load_tokenizer(tok_dir)
+    pad = tokenizer.specials["</s>"]
+
+    def encode(examples: Sequence[dict[str, Any]]) -> list[Tokenized]:
+        out = [tokenize_example(tokenizer, ex["messages"]) for ex in examples]
+        return [t for t in out if len(t.ids) <= cfg.max_len]
+
+    train_tok, eval_tok = encode(train_ex), encode(eval_ex)
+    data_seconds = time.perf_counter() - started
+    eval_batches = make_batches(eval_tok, cfg.batch_tokens, random.Random(0))
+
+    model = build_model(tokenizer.vocab_size, cfg.model, cfg.seed, tokenizer.specials["<s>"],
+                        tokenizer.specials["<|im_end|>"]).to(cfg.device)  # fmt: skip
+    model.train()
+    opt = _optimizer(model, cfg)
+    step = load_checkpoint(run, model, opt) if resume else 0
+    rng = random.Random(cfg.seed + step)  # a resumed run draws fresh batch orders, reproducibly
+    stats = RouterStats(model)
+    log = (run / "train_log.jsonl").open("a")
+    log.write(json.dumps({"event": "start", "step": step, "train_examples": len(train_tok),
+                          "dropped_long": len(train_ex) - len(train_tok), "data_seconds": round(data_seconds, 1),
+                          "parameters": sum(p.numel() for p in model.parameters())}) + "\n")  # fmt: skip
+    if step == 0:
+        log.write(json.dumps({"step": 0, "eval_loss": evaluate(model, eval_batches, cfg, pad)}) + "\n")
+    batches: list[list[Tokenized]] = []
+    window_tokens, window_start = 0, time.perf_counter()
+    while step < cfg.steps:
+        if not batches:
+            batches = make_batches(train_tok, cfg.batch_tokens, rng)
+        batch = batches.pop()
+        lr = lr_at(step, cfg)
+        for group in opt.param_groups:
+            group["lr"] = lr
+        lm, aux, n_tokens = _loss(model, stats, batch, cfg, pad)
+        loss = lm + cfg.aux_coef * aux
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        lm, aux = lm.detach(), aux.detach()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        opt.step()
+        step += 1
+        window_tokens += n_tokens
+        eval_loss = None
+        if step % cfg.eval_every == 0 or step == cfg.steps:
+            eval_loss = evaluate(model, eval_batches, cfg, pad)
+        if step % cfg.ckpt_every == 0 or step == cfg.steps:
+            save_checkpoint(run, model, opt, step)
+        elapsed = time.perf_counter() - window_start
+        progress = Progress(step, cfg.steps, float(lm), float(aux), lr, window_tokens / max(elapsed, 1e-9), eval_loss)
+        if step % 10 == 0 or eval_loss is not None:
+            log.write(json.dumps({**asdict(progress), "time": round(time.perf_counter() - started, 1)}) + "\n")
+            log.flush()
+            window_tokens, window_start = 0, time.perf_counter()
+        if on_progress:
+            on_progress(progress)
+    log.close()
+    for h in stats.handles:
+        h.remove()
+    return export(model, tok_dir, run / "model")

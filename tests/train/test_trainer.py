@@ -1,0 +1,125 @@
+"""A few steps of a tiny config: loss goes down, resume works, the export loads and generates."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from arctic_cli.train.trainer import (
+    RouterStats,
+    TrainConfig,
+    Tokenized,
+    build_model,
+    collate,
+    lr_at,
+    make_batches,
+    train,
+)
+
+TINY = {
+    "hidden_size": 64,
+    "intermediate_size": 64,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "num_local_experts": 4,
+    "num_experts_per_tok": 2,
+    "moe_layer_frequency": 1,
+    "parallel_attn_mlp_res": True,
+    "use_residual": True,
+    "rope_theta": 10000.0,
+    "max_position_embeddings": 1024,
+}
+
+
+def tiny_config(out: Path, steps: int) -> TrainConfig:
+    return TrainConfig(
+        out_dir=out, examples=120, eval_examples=16, vocab_size=400, steps=steps, batch_tokens=4096,
+        max_len=1024, lr=3e-3, warmup=5, eval_every=10, ckpt_every=10, threads=2, model=dict(TINY),
+    )  # fmt: skip
+
+
+def test_collate_masks_prompt_and_padding() -> None:
+    batch = [Tokenized([5, 6, 7, 8, 9], 3), Tokenized([5, 6, 7], 2)]
+    inputs, labels = collate(batch, pad_id=0)
+    assert inputs.tolist() == [[5, 6, 7, 8], [5, 6, 0, 0]]
+    # Row 0: prompt is ids[:3]; the first predicted answer token is ids[3] (at input position 2).
+    assert labels.tolist() == [[-100, -100, 8, 9], [-100, 7, -100, -100]]
+
+
+def test_batches_respect_the_token_budget() -> None:
+    rng = random.Random(0)
+    examples = [Tokenized(list(range(rng.randint(5, 60))), 2) for _ in range(200)]
+    batches = make_batches(examples, 256, rng)
+    assert sum(len(b) for b in batches) == 200
+    for b in batches:
+        assert max(len(e.ids) for e in b) * len(b) <= 256 or len(b) == 1
+
+
+def test_schedule_warms_up_then_decays() -> None:
+    cfg = TrainConfig(out_dir=Path("."), steps=100, warmup=10, lr=1e-3, min_lr_ratio=0.1)
+    assert lr_at(0, cfg) == pytest.approx(1e-4)
+    assert lr_at(9, cfg) == pytest.approx(1e-3)
+    assert lr_at(55, cfg) < lr_at(20, cfg)
+    assert lr_at(100, cfg) == pytest.approx(1e-4)
+
+
+def test_load_balancing_loss_is_one_when_uniform_and_higher_when_collapsed() -> None:
+    import torch
+
+    model = build_model(64, TINY, 0, 1, 2)
+    stats = RouterStats(model)
+    assert len(stats.handles) == TINY["num_hidden_layers"]
+    stats.logits = [torch.zeros(1000, 4)]  # uniform router
+    assert float(stats.load_balancing_loss(2)) == pytest.approx(1.0, abs=1e-5)
+    collapsed = torch.full((1000, 4), -10.0)
+    collapsed[:, :2] = 10.0  # every token to experts 0 and 1
+    stats.logits = [collapsed]
+    assert float(stats.load_balancing_loss(2)) > 1.9
+
+
+@pytest.mark.slow
+def test_tiny_run_learns_exports_and_resumes(tmp_path: Path) -> None:
+    from arctic_cli.engine.generate import generate_tokens
+    from arctic_cli.engine.loader import load_model
+    from arctic_cli.engine.tokenizer import load_tokenizer
+
+    out = train(tiny_config(tmp_path, steps=20))
+    log = [json.loads(line) for line in (tmp_path / "train_log.jsonl").read_text().splitlines()]
+    evals = [r["eval_loss"] for r in log if r.get("eval_loss") is not None]
+    assert len(evals) >= 3
+    assert evals[-1] < evals[0] - 0.5  # it learns something in 20 steps
+
+    config = json.loads((out / "config.json").read_text())
+    assert config["model_type"] == "arctic" and config["parallel_attn_mlp_res"] is True
+    model = load_model(out)
+    tok = load_tokenizer(out)
+    prompt = tok.encode_chat([{"role": "user", "content": "Question: how many orders?"}])
+    generated = list(generate_tokens(model, prompt, max_new_tokens=8))
+    assert 1 <= len(generated) <= 8
+
+    # Resume: a longer run continues from the saved step instead of starting over.
+    train(tiny_config(tmp_path, steps=25))
+    log = [json.loads(line) for line in (tmp_path / "train_log.jsonl").read_text().splitlines()]
+    starts = [r for r in log if r.get("event") == "start"]
+    assert [s["step"] for s in starts] == [0, 20]
+
+
+def test_loss_svg_draws_both_series(tmp_path: Path) -> None:
+    from arctic_cli.train.plot import write_loss_svg
+
+    log = tmp_path / "train_log.jsonl"
+    rows = [{"event": "start", "step": 0}, {"step": 0, "eval_loss": 8.0}]
+    rows += [{"step": s, "loss": 8.0 - s / 10, "eval_loss": None} for s in range(10, 60, 10)]
+    rows += [{"step": 50, "loss": 3.0, "eval_loss": 3.5}]
+    log.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    svg = write_loss_svg(log, tmp_path / "loss.svg").read_text()
+    assert svg.count("<polyline") == 2
+    assert "step (max 50)" in svg
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    with pytest.raises(ValueError):
+        write_loss_svg(empty, tmp_path / "x.svg")
