@@ -1,0 +1,175 @@
+"""Prompts for text-to-SQL: the compact schema rendering, the templates, and fitting the context.
+
+Templates live in `prompts/` (package `arctic_cli.prompts`): `sql.txt` asks for a query,
+`sql_repair.txt` feeds validation errors back. Placeholders are `{question}`, `{schema}`,
+`{dialect}` and (repair) `{errors}`; they are replaced literally, so templates may contain braces.
+When the whole schema does not fit the context budget, `fit_schema` keeps the tables the question
+mentions plus their foreign-key neighbours, and the caller says so on stderr.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from arctic_cli.errors import UsageError
+from arctic_cli.sql.schema import Schema, Table
+
+Message = dict[str, str]
+
+
+def load_template(name: str, override: Path | None = None) -> str:
+    """A template's text: `override` (a user's file) or the packaged `prompts/<name>`."""
+    if override is not None:
+        try:
+            return override.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise UsageError(
+                f"cannot read prompt file {override}: {e}", hint="pass a UTF-8 text file"
+            ) from None
+    from importlib.resources import files
+
+    return files("arctic_cli.prompts").joinpath(name).read_text(encoding="utf-8")
+
+
+def fill(template: str, **values: str) -> str:
+    for key, value in values.items():
+        template = template.replace("{" + key + "}", value)
+    return template
+
+
+def render_table(table: Table) -> str:
+    """`orders(id INTEGER PK, customer_id INTEGER -> customers.id, total REAL)`."""
+    refs: dict[str, str] = {}
+    for fk in table.foreign_keys:
+        for i, name in enumerate(fk.columns):
+            target = fk.ref_columns[i] if i < len(fk.ref_columns) else "?"
+            refs[name] = f"{fk.ref_table}.{target}"
+    parts = []
+    for col in table.columns:
+        text = col.name + (f" {col.type}" if col.type else "")
+        if col.primary_key:
+            text += " PK"
+        if col.name in refs:
+            text += f" -> {refs[col.name]}"
+        parts.append(text)
+    return f"{table.qualified}({', '.join(parts)})"
+
+
+def render_schema(schema: Schema) -> str:
+    return "\n".join(render_table(t) for t in schema.tables)
+
+
+def render(question: str, schema: Schema, dialect: str, template: str) -> list[Message]:
+    """The first request: one user message with the schema, the dialect and the question."""
+    text = fill(template, question=question, schema=render_schema(schema), dialect=dialect)
+    return [{"role": "user", "content": text.strip()}]
+
+
+def render_repair(
+    messages: Sequence[Message],
+    answer: str,
+    errors: Sequence[str],
+    question: str,
+    dialect: str,
+    template: str,
+) -> list[Message]:
+    """The conversation so far, the model's answer, and a user turn listing the exact errors."""
+    listed = "\n".join(f"- {e}" for e in errors)
+    text = fill(template, question=question, errors=listed, dialect=dialect)
+    return [
+        *messages,
+        {"role": "assistant", "content": answer},
+        {"role": "user", "content": text.strip()},
+    ]
+
+
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def _stem(word: str) -> str:
+    word = word.lower()
+    for suffix in ("ies", "es", "s"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def _words(text: str) -> set[str]:
+    # split snake_case and camelCase names into words too
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).replace("_", " ")
+    return {_stem(w) for w in _WORD.findall(text)}
+
+
+def relevance(question: str, table: Table) -> int:
+    """How many question words name the table (counted twice) or one of its columns."""
+    asked = _words(question)
+    score = 2 * len(asked & _words(table.name))
+    for col in table.columns:
+        score += len(asked & _words(col.name))
+    return score
+
+
+def _neighbours(schema: Schema, table: Table) -> list[Table]:
+    by_name = {t.name.lower(): t for t in schema.tables} | {
+        t.qualified.lower(): t for t in schema.tables
+    }
+    out = [
+        by_name[fk.ref_table.lower()]
+        for fk in table.foreign_keys
+        if fk.ref_table.lower() in by_name
+    ]
+    names = {table.name.lower(), table.qualified.lower()}
+    out += [t for t in schema.tables if any(fk.ref_table.lower() in names for fk in t.foreign_keys)]
+    return out
+
+
+@dataclass
+class Fit:
+    schema: Schema
+    dropped: list[str]  # qualified names of the tables left out
+
+
+def fit_schema(schema: Schema, question: str, measure: Callable[[Schema], int], budget: int) -> Fit:
+    """The whole schema if `measure(schema) <= budget`, else the most relevant tables that fit.
+
+    Tables are ranked by `relevance`; each chosen table pulls in its foreign-key neighbours (they
+    are what joins need) while room remains. Raises a UsageError when not even one table fits.
+    """
+    if measure(schema) <= budget:
+        return Fit(schema, [])
+    ranked = sorted(schema.tables, key=lambda t: -relevance(question, t))
+    chosen: list[Table] = []
+
+    def try_add(table: Table) -> bool:
+        if any(t is table for t in chosen):
+            return True
+        if measure(schema.subset([*chosen, table])) > budget:
+            return False
+        chosen.append(table)
+        return True
+
+    for table in ranked:
+        if relevance(question, table) == 0 and chosen:
+            break
+        if try_add(table):
+            for other in _neighbours(schema, table):
+                try_add(other)
+    if not chosen:
+        raise UsageError(
+            "the prompt is longer than the model's context window, even with one table of the schema",
+            hint="use a model with a longer context or a smaller --schema",
+        )
+    order = {id(t): i for i, t in enumerate(schema.tables)}
+    chosen.sort(key=lambda t: order[id(t)])
+    dropped = [t.qualified for t in schema.tables if not any(t is c for c in chosen)]
+    return Fit(schema.subset(chosen), dropped)
+
+
+def schema_hash(schema: Schema) -> str:
+    """A short fingerprint of the schema as the model sees it (for the history log)."""
+    import hashlib
+
+    return hashlib.sha256(f"{schema.dialect}\n{render_schema(schema)}".encode()).hexdigest()[:16]

@@ -1,0 +1,489 @@
+"""Database schemas as plain data: loaded from DDL files or read from a live SQLite/DuckDB catalog.
+
+A `Schema` keeps what guides a model and a validator: tables (optionally schema-qualified),
+columns with their declared types (SQLite allows none), primary keys and foreign keys. Names are
+stored as SQL text in the schema's dialect (`"Order Items"` keeps its quotes), so they can be
+pasted into prompts and handed to sqlglot's `MappingSchema` unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from arctic_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from sqlglot import exp
+    from sqlglot.schema import MappingSchema
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+DUCKDB_MAGIC = b"DUCK"  # at byte offset 8 of a DuckDB file
+
+
+@dataclass
+class Column:
+    name: str  # SQL text of the identifier, quoted where the dialect needs it
+    type: str = ""  # "" for a typeless SQLite column
+    primary_key: bool = False
+
+
+@dataclass
+class ForeignKey:
+    columns: list[str]
+    ref_table: str  # SQL text, possibly schema-qualified
+    ref_columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    name: str
+    columns: list[Column]
+    db: str | None = None  # the schema part of `sales.orders`
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.db}.{self.name}" if self.db else self.name
+
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+@dataclass
+class Schema:
+    tables: list[Table]
+    dialect: str
+    source: str = ""  # where it came from, for messages
+    db_path: Path | None = None  # set when read from a live database
+    db_kind: str | None = None  # "sqlite" | "duckdb"
+
+    def mapping(self) -> dict[str, Any]:
+        """Nested dict for sqlglot: {table: {col: type}} or {db: {table: {col: type}}}.
+
+        sqlglot wants every table at the same depth; unqualified tables in a mixed schema go under
+        `main` (SQLite's and DuckDB's default schema name).
+        """
+        nested = any(t.db for t in self.tables)
+        out: dict[str, Any] = {}
+        for t in self.tables:
+            cols = {c.name: (c.type or "UNKNOWN") for c in t.columns}
+            if nested:
+                out.setdefault(t.db or "main", {})[t.name] = cols
+            else:
+                out[t.name] = cols
+        return out
+
+    def mapping_schema(self) -> MappingSchema:
+        from sqlglot.schema import MappingSchema
+
+        return MappingSchema(self.mapping(), dialect=self.dialect)
+
+    def subset(self, tables: Iterable[Table]) -> Schema:
+        keep = list(tables)
+        return Schema(keep, self.dialect, self.source, self.db_path, self.db_kind)
+
+
+def _ident(node: exp.Expression, dialect: str) -> str:
+    return node.sql(dialect=dialect)
+
+
+def _table_name(table: exp.Table, dialect: str) -> tuple[str | None, str]:
+    db = table.args.get("db")
+    return (_ident(db, dialect) if db else None), _ident(table.this, dialect)
+
+
+def _ref(reference: exp.Expression, dialect: str) -> tuple[str, list[str]]:
+    from sqlglot import exp
+
+    target = reference.this
+    cols: list[str] = []
+    if isinstance(target, exp.Schema):
+        cols = [_ident(e, dialect) for e in target.expressions]
+        target = target.this
+    db, name = _table_name(target, dialect)
+    return (f"{db}.{name}" if db else name), cols
+
+
+_TYPE_STOP = frozenset(
+    [
+        "PRIMARY",
+        "NOT",
+        "NULL",
+        "DEFAULT",
+        "REFERENCES",
+        "UNIQUE",
+        "CHECK",
+        "CONSTRAINT",
+        "COLLATE",
+        "GENERATED",
+        "AS",
+        "ON",
+        "AUTO_INCREMENT",
+        "AUTOINCREMENT",
+        "IDENTITY",
+        "COMMENT",
+        "FOREIGN",
+        "KEY",
+        "ENCODE",
+    ]
+)
+
+
+class DeclaredTypes:
+    """Column types exactly as the DDL spells them (`VARCHAR(40)`, `NUMERIC(8,2)`).
+
+    sqlglot normalises types when it regenerates them (SQLite's VARCHAR(40) becomes TEXT(40));
+    a live database's catalog reports the declared text. Reading the declared text from the
+    tokens keeps prompts the same whether the schema comes from `--schema` or `--db`.
+    """
+
+    def __init__(self, text: str, dialect: str):
+        from sqlglot.dialects.dialect import Dialect
+
+        self.text = text
+        self.tokens = Dialect.get_or_raise(dialect).tokenizer_class().tokenize(text)
+        self.starts = [t.start for t in self.tokens]
+
+    def after(self, name: exp.Expr) -> str | None:
+        """The type text following the column name `name` (an Identifier with position meta)."""
+        import bisect
+
+        from sqlglot.tokens import TokenType
+
+        end = name.meta.get("end")
+        if end is None:
+            return None
+        depth, first, last = 0, None, None
+        for tok in self.tokens[bisect.bisect_right(self.starts, end) :]:
+            if depth == 0 and (
+                tok.token_type in (TokenType.COMMA, TokenType.R_PAREN)
+                or tok.text.upper().split()[0] in _TYPE_STOP
+            ):
+                break
+            depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(tok.token_type, 0)
+            first, last = first or tok, tok
+        return self.text[first.start : last.end + 1] if first and last else None
+
+
+def _table_from_create(
+    create: exp.Create, dialect: str, types: DeclaredTypes | None = None
+) -> Table | None:
+    from sqlglot import exp
+
+    target = create.this
+    if isinstance(target, exp.Schema):
+        db, name = _table_name(target.this, dialect)
+        table = Table(name=name, columns=[], db=db)
+        pk: list[str] = []
+        for item in target.expressions:
+            if isinstance(item, exp.Identifier):  # typeless SQLite column
+                table.columns.append(Column(_ident(item, dialect)))
+            elif isinstance(item, exp.ColumnDef):
+                declared = types.after(item.this) if types and item.kind else None
+                kind = declared or (item.kind.sql(dialect) if item.kind else "")
+                col = Column(_ident(item.this, dialect), " ".join(kind.split()))
+                for constraint in item.args.get("constraints") or []:
+                    kind = constraint.args.get("kind")
+                    if isinstance(kind, exp.PrimaryKeyColumnConstraint):
+                        col.primary_key = True
+                    elif isinstance(kind, exp.Reference):
+                        ref_table, ref_cols = _ref(kind, dialect)
+                        table.foreign_keys.append(ForeignKey([col.name], ref_table, ref_cols))
+                table.columns.append(col)
+            else:
+                for key in item.find_all(exp.PrimaryKey):
+                    pk += [
+                        _ident(e.this if isinstance(e, exp.Ordered) else e, dialect)
+                        for e in key.expressions
+                    ]
+                for fk in item.find_all(exp.ForeignKey):
+                    ref = fk.args.get("reference")
+                    if ref is not None:
+                        ref_table, ref_cols = _ref(ref, dialect)
+                        own = [_ident(e, dialect) for e in fk.expressions]
+                        table.foreign_keys.append(ForeignKey(own, ref_table, ref_cols))
+        for col in table.columns:
+            col.primary_key = col.primary_key or col.name in pk
+        return table if table.columns else None
+    if isinstance(target, exp.Table) and isinstance(create.expression, exp.Query):
+        # CREATE TABLE/VIEW ... AS SELECT: the columns are the query's output names (when knowable)
+        names = create.expression.named_selects
+        if not names or "*" in names:
+            return None
+        db, name = _table_name(target, dialect)
+        return Table(name=name, columns=[Column(n) for n in names], db=db)
+    return None
+
+
+_CREATE_TABLE = re.compile(
+    r"^\s*(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP\s+|TEMPORARY\s+|UNLOGGED\s+)?TABLE\b",
+    re.I,
+)
+
+
+def _salvage(stmt: exp.Expr | None, text: str, dialect: str, source: str) -> exp.Expr | None:
+    """sqlglot turns a CREATE TABLE it cannot fully parse into an opaque Command.
+
+    Table options after the column list (SQLite's `WITHOUT ROWID`, MySQL's `ENGINE=...`) are a
+    common cause: retry without them; if the statement still does not parse, it is bad DDL.
+    """
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import ParseError
+
+    if not isinstance(stmt, exp.Command) or str(stmt.this).upper() != "CREATE":
+        return stmt
+    tail = stmt.expression  # a plain string or a string Literal, depending on the parser path
+    rest = tail.name if isinstance(tail, exp.Expression) else str(tail or "")
+    if not _CREATE_TABLE.match(rest):
+        return None  # CREATE TRIGGER, CREATE INDEX ...: nothing to read
+    if ")" in rest:
+        try:
+            retry = sqlglot.parse_one("CREATE " + rest[: rest.rindex(")") + 1], read=dialect)
+            if isinstance(retry, exp.Create):
+                return retry
+        except ParseError:
+            pass
+    head = rest.strip().split("\n")[0][:60]
+    at = text.find(rest.strip()[:200])
+    where = f" at line {text.count(chr(10), 0, at) + 1}" if at >= 0 else ""
+    raise UsageError(
+        f"cannot parse the DDL in {source}{where}: unsupported CREATE statement near {head!r}",
+        hint=f"check the file is {dialect} DDL (or pass --dialect)",
+    )
+
+
+def parse_ddl(text: str, dialect: str, source: str = "<ddl>") -> list[Table]:
+    """Every table (and view with known columns) that `text`'s CREATE statements define."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import ParseError, TokenError
+
+    try:
+        statements = sqlglot.parse(text, read=dialect)
+    except ParseError as e:
+        first = e.errors[0] if e.errors else {}
+        where = f" at line {first.get('line')}, col {first.get('col')}" if first else ""
+        what = first.get("description", "syntax error")
+        near = first.get("highlight")
+        raise UsageError(
+            f"cannot parse the DDL in {source}{where}: {what}"
+            + (f" near {near!r}" if near else ""),
+            hint=f"check the file is {dialect} DDL (or pass --dialect)",
+        ) from None
+    except TokenError as e:
+        raise UsageError(
+            f"cannot parse the DDL in {source}: {e}",
+            hint="look for an unterminated string or quote",
+        ) from None
+    types = DeclaredTypes(text, dialect)
+    tables = []
+    for parsed in statements:
+        stmt = _salvage(parsed, text, dialect, source)
+        kind = str(stmt.args.get("kind", "")).upper() if stmt is not None else ""
+        if isinstance(stmt, exp.Create) and kind in ("TABLE", "VIEW"):
+            # a salvaged statement was re-parsed from a substring: its positions are not the file's
+            table = _table_from_create(stmt, dialect, types if stmt is parsed else None)
+            if table is not None:
+                tables.append(table)
+    return tables
+
+
+def read_text_file(path: Path) -> str:
+    """A schema file's text, or a UsageError for missing, unreadable or binary files."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"schema file not found: {path}", hint="check the path") from None
+    except IsADirectoryError:
+        raise UsageError(f"schema path is a directory: {path}", hint="pass a .sql file") from None
+    except OSError as e:
+        raise UsageError(
+            f"cannot read schema file {path}: {e.strerror}", hint="check its permissions"
+        ) from None
+    if data.startswith(SQLITE_MAGIC) or _is_duckdb(data[:16]):
+        raise UsageError(f"{path} is a database, not a DDL file", hint=f"use --db {path}")
+    if b"\x00" in data[:8192]:
+        raise UsageError(
+            f"schema file {path} is binary, not SQL text",
+            hint="pass a .sql file with CREATE TABLE statements",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"schema file {path} is not UTF-8 text", hint="convert it to UTF-8"
+        ) from None
+
+
+def from_files(paths: Sequence[Path], dialect: str) -> Schema:
+    tables: list[Table] = []
+    for path in paths:
+        found = parse_ddl(read_text_file(path), dialect, str(path))
+        tables += found
+    names = ", ".join(str(p) for p in paths)
+    if not tables:
+        raise UsageError(
+            f"no CREATE TABLE statements found in {names}",
+            hint="the schema needs at least one table",
+        )
+    return Schema(tables, dialect, names)
+
+
+def _is_duckdb(head: bytes) -> bool:
+    return head[8:12] == DUCKDB_MAGIC
+
+
+def _db_kind(path: Path) -> str:
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except FileNotFoundError:
+        raise UsageError(f"database not found: {path}", hint="check the path") from None
+    except IsADirectoryError:
+        raise UsageError(
+            f"{path} is a directory, not a database", hint="pass a SQLite or DuckDB file"
+        ) from None
+    except OSError as e:
+        raise UsageError(
+            f"cannot read database {path}: {e.strerror}", hint="check its permissions"
+        ) from None
+    if head.startswith(SQLITE_MAGIC):
+        return "sqlite"
+    if _is_duckdb(head):
+        return "duckdb"
+    raise UsageError(
+        f"{path} is not a SQLite or DuckDB database", hint="for a DDL file use --schema"
+    )
+
+
+def connect_sqlite(path: Path) -> sqlite3.Connection:
+    """Open a SQLite file strictly read-only: `mode=ro` URI plus `PRAGMA query_only`."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_name(name: str, dialect: str) -> str:
+    from sqlglot import exp
+
+    return exp.to_identifier(name).sql(dialect=dialect)
+
+
+def from_sqlite(path: Path) -> Schema:
+    try:
+        conn = connect_sqlite(path)
+        try:
+            rows = conn.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            ).fetchall()
+            tables = []
+            for (name,) in rows:
+                cols = conn.execute(f"PRAGMA table_info({_q(name)})").fetchall()
+                fks = conn.execute(f"PRAGMA foreign_key_list({_q(name)})").fetchall()
+                table = Table(
+                    _sql_name(name, "sqlite"),
+                    [Column(_sql_name(c[1], "sqlite"), c[2] or "", bool(c[5])) for c in cols],
+                )
+                by_id: dict[int, ForeignKey] = {}
+                for fk in fks:  # (id, seq, table, from, to, on_update, on_delete, match)
+                    entry = by_id.setdefault(fk[0], ForeignKey([], _sql_name(fk[2], "sqlite"), []))
+                    entry.columns.append(_sql_name(fk[3], "sqlite"))
+                    if fk[4]:
+                        entry.ref_columns.append(_sql_name(fk[4], "sqlite"))
+                # SQLite numbers foreign keys from the last declared one: restore declaration order
+                table.foreign_keys = [by_id[k] for k in sorted(by_id, reverse=True)]
+                if table.columns:
+                    tables.append(table)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as e:
+        raise UsageError(
+            f"{path} is not a readable SQLite database: {e}", hint="check the file"
+        ) from None
+    return Schema(tables, "sqlite", str(path), path, "sqlite")
+
+
+def import_duckdb() -> Any:
+    try:
+        import duckdb
+    except ImportError:
+        raise UsageError(
+            "DuckDB databases need the duckdb package", hint="pip install arctic-cli[duckdb]"
+        ) from None
+    return duckdb
+
+
+def from_duckdb(path: Path) -> Schema:
+    duckdb = import_duckdb()
+    try:
+        conn = duckdb.connect(str(path), read_only=True)
+    except Exception as e:  # duckdb raises its own IOException/InvalidInputException family
+        raise UsageError(
+            f"{path} is not a readable DuckDB database: {e}", hint="check the file"
+        ) from None
+    try:
+        cols = conn.execute(
+            "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_catalog = current_database() ORDER BY table_schema, table_name, ordinal_position"
+        ).fetchall()
+        keys = conn.execute(
+            "SELECT schema_name, table_name, constraint_type, constraint_column_names, "
+            "referenced_table, referenced_column_names FROM duckdb_constraints() "
+            "WHERE database_name = current_database() AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')"
+        ).fetchall()
+    finally:
+        conn.close()
+    tables: dict[tuple[str, str], Table] = {}
+    for db, name, col, typ in cols:
+        key = (db, name)
+        if key not in tables:
+            qual = None if db == "main" else _sql_name(db, "duckdb")
+            tables[key] = Table(_sql_name(name, "duckdb"), [], qual)
+        tables[key].columns.append(Column(_sql_name(col, "duckdb"), typ))
+    for db, name, kind, own, ref_table, ref_cols in keys:
+        table = tables.get((db, name))
+        if table is None:
+            continue
+        own = [_sql_name(c, "duckdb") for c in own]
+        if kind == "PRIMARY KEY":
+            for c in table.columns:
+                c.primary_key = c.primary_key or c.name in own
+        elif ref_table:
+            refs = [_sql_name(c, "duckdb") for c in ref_cols or []]
+            table.foreign_keys.append(ForeignKey(own, _sql_name(ref_table, "duckdb"), refs))
+    return Schema(list(tables.values()), "duckdb", str(path), path, "duckdb")
+
+
+def load(
+    schema_files: Sequence[Path] | None = None, db: Path | None = None, dialect: str = "sqlite"
+) -> Schema:
+    """The schema from DDL files (in `dialect`) or from a database (whose dialect wins)."""
+    if bool(schema_files) == bool(db):
+        raise UsageError(
+            "give either --schema FILE or --db PATH"
+            if not schema_files
+            else "give --schema or --db, not both",
+            hint="--schema reads DDL files; --db reads a SQLite or DuckDB database's catalog",
+        )
+    if schema_files:
+        return from_files(schema_files, dialect)
+    assert db is not None
+    kind = _db_kind(db)
+    schema = from_sqlite(db) if kind == "sqlite" else from_duckdb(db)
+    if not schema.tables:
+        raise UsageError(
+            f"the database {db} has no tables", hint="point --db at a database with tables"
+        )
+    return schema

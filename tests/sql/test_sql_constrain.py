@@ -1,0 +1,164 @@
+"""Schema-constrained decoding: the logits hook, with a toy tokenizer whose pieces are known."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pytest
+
+from arctic_cli.sql.constrain import SchemaConstraint, for_backend, sql_region
+from arctic_cli.sql.schema import Schema
+
+torch = pytest.importorskip("torch")
+
+PIECES = [
+    "```", "sql", "\n", "SELECT", " name", " nme", " FROM", " custmers", " customers", " c", ".",
+    "na", "me", "zz", " WHERE", " =", " '", "'", " AS", " total_count", ",", " COUNT(*)", " orders",
+    " o", " JOIN", " ON", " customer_id", " id", " 42", "Here is the query:", " banana",
+]  # fmt: skip
+
+
+class Toy:
+    """A tokenizer test double: token i is PIECES[i]."""
+
+    def decode(self, ids: Iterable[int]) -> str:
+        return "".join(PIECES[i] for i in ids)
+
+    def ids(self, *pieces: str) -> list[int]:
+        return [PIECES.index(p) for p in pieces]
+
+
+def favourite(*pieces: str) -> torch.Tensor:
+    """Logits preferring `pieces` in order (first = most likely), everything else far behind."""
+    logits = torch.full((len(PIECES),), -10.0)
+    for rank, piece in enumerate(pieces):
+        logits[PIECES.index(piece)] = 10.0 - rank
+    return logits
+
+
+def choose(hook: SchemaConstraint, before: list[str], *prefer: str) -> str:
+    toy = Toy()
+    out = hook(toy.ids(*before), favourite(*prefer))
+    return PIECES[int(torch.argmax(out))]
+
+
+FENCE = ["```", "sql", "\n"]
+
+
+@pytest.fixture
+def hook(shop: Schema) -> SchemaConstraint:
+    return SchemaConstraint(shop, Toy(), "sqlite")
+
+
+def test_misspelled_table_is_steered_to_the_schema(hook: SchemaConstraint) -> None:
+    assert (
+        choose(hook, [*FENCE, "SELECT", " name", " FROM"], " custmers", " customers")
+        == " customers"
+    )
+    assert hook.masked == 1
+
+
+def test_misspelled_column(hook: SchemaConstraint) -> None:
+    assert choose(hook, [*FENCE, "SELECT"], " nme", " name") == " name"
+
+
+def test_word_pieces_must_stay_a_prefix(hook: SchemaConstraint) -> None:
+    assert (
+        choose(hook, [*FENCE, "SELECT", " name", ",", " c", ".", "na"], "zz") == "zz"
+    )  # c: no such alias
+    assert choose(hook, [*FENCE, "SELECT", " name", ",", "na"], "zz", "me") == "me"
+
+
+def test_aliases_after_a_table_and_after_as(hook: SchemaConstraint) -> None:
+    # FROM customers c: `c` is a new alias, and afterwards a known word
+    assert choose(hook, [*FENCE, "SELECT", " name", " FROM", " customers"], " c", " WHERE") == " c"
+    after = [
+        *FENCE,
+        "SELECT",
+        " c",
+        ".",
+        "na",
+        "me",
+        " FROM",
+        " customers",
+        " c",
+        " JOIN",
+        " orders",
+    ]
+    assert choose(hook, after, " o", " ON") == " o"
+    assert (
+        choose(hook, [*FENCE, "SELECT", " COUNT(*)", " AS"], " total_count", " name")
+        == " total_count"
+    )
+
+
+def test_free_words_elsewhere_are_refused(hook: SchemaConstraint) -> None:
+    assert (
+        choose(hook, [*FENCE, "SELECT", " name", " FROM", " customers", " WHERE"], " banana", " id")
+        == " id"
+    )
+
+
+def test_strings_numbers_and_prose_are_left_alone(hook: SchemaConstraint) -> None:
+    in_string = [*FENCE, "SELECT", " name", " FROM", " customers", " WHERE", " name", " =", " '"]
+    assert choose(hook, in_string, " banana", " name") == " banana"
+    assert (
+        choose(
+            hook, [*FENCE, "SELECT", " name", " FROM", " customers", " WHERE", " id", " ="], " 42"
+        )
+        == " 42"
+    )
+    assert choose(hook, ["Here is the query:"], " banana") == " banana"  # no SQL yet
+    closed = [*FENCE, "SELECT", " name", "\n", "```", "\n"]
+    assert choose(hook, closed, " banana") == " banana"  # after the closing fence
+    assert hook.masked == 0
+
+
+def test_region() -> None:
+    assert sql_region("```sql\nSELECT a") == "SELECT a"
+    assert sql_region("```sq") is None
+    assert sql_region("```sql\nSELECT a\n```\nDone") is None
+    assert sql_region("SELECT a FROM t") == "SELECT a FROM t"
+    assert sql_region("SELECT a FROM t;\nThis") is None
+    assert sql_region("Sure! Here:") is None
+
+
+def test_for_backend_needs_a_local_tokenizer(shop: Schema) -> None:
+    class Remote:
+        supports_constraints = False
+
+    class Local:
+        supports_constraints = True
+        tokenizer = Toy()
+
+    assert for_backend(Remote(), shop, "sqlite") is None
+    assert isinstance(for_backend(Local(), shop, "sqlite"), SchemaConstraint)
+
+
+def test_real_engine_only_writes_schema_words(tiny_checkpoint, shop: Schema) -> None:  # type: ignore[no-untyped-def]
+    """The hook inside the real decoding loop (a random tiny model): every word stays allowed."""
+    from arctic_cli.backends import GenParams, LocalBackend, Usage
+    from arctic_cli.sql.constrain import Checker, LexState, vocabulary
+
+    backend = LocalBackend(tiny_checkpoint, device="cpu")
+    checker = Checker(*vocabulary(shop, "sqlite"))
+    messages = [{"role": "user", "content": "How many orders did each customer place?"}]
+
+    def words_ok(text: str) -> bool:
+        state = checker.feed(LexState(), "SELECT " + text)
+        return checker.partial_ok(state)
+
+    broken_without = 0
+    for seed in range(3):
+        params = GenParams(max_tokens=30, temperature=1.0, seed=seed)
+        free = "".join(backend.stream(messages, params, Usage()))
+        broken_without += not words_ok(free)
+        vocab = backend.tokenizer.vocab_size  # a full scan: the random model's favourites are noise
+        hook = SchemaConstraint(
+            shop, backend.tokenizer, "sqlite", top_k=vocab, prefix="```sql\nSELECT "
+        )
+        params.constraint = hook
+        constrained = "".join(backend.stream(messages, params, Usage()))
+        assert words_ok(constrained), constrained
+        assert hook.calls > 0
+    assert broken_without > 0  # the check above would notice an unconstrained model

@@ -1,0 +1,59 @@
+"""DuckDB databases (the optional extra): catalog, validation, read-only execution, timeout."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from arctic_cli.sql import schema as schema_mod
+from arctic_cli.sql.execute import ExecutionError, execute
+from arctic_cli.sql.validate import validate
+
+duckdb = pytest.importorskip("duckdb")
+
+
+@pytest.fixture
+def duck(tmp_path: Path) -> Path:
+    path = tmp_path / "shop.duckdb"
+    conn = duckdb.connect(str(path))
+    conn.execute("CREATE SCHEMA sales")
+    conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name VARCHAR)")
+    conn.execute(
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(id), "
+        "total DECIMAL(10,2), placed DATE)"
+    )
+    conn.execute("CREATE TABLE sales.targets (region VARCHAR, amount DECIMAL(10,2))")
+    conn.execute("INSERT INTO customers VALUES (1, 'Ada'), (2, 'Alan')")
+    conn.execute("INSERT INTO orders VALUES (1, 1, 9.5, '2024-01-01'), (2, 1, 3, '2024-02-01')")
+    conn.close()
+    return path
+
+
+def test_catalog(duck: Path) -> None:
+    schema = schema_mod.load(db=duck)
+    assert schema.dialect == "duckdb" and schema.db_kind == "duckdb"
+    assert [t.qualified for t in schema.tables] == ["customers", "orders", "sales.targets"]
+    orders = schema.tables[1]
+    assert [c.name for c in orders.columns if c.primary_key] == ["id"]
+    assert [(f.columns, f.ref_table, f.ref_columns) for f in orders.foreign_keys] == [
+        (["customer_id"], "customers", ["id"])
+    ]
+    assert validate("SELECT region FROM sales.targets", schema, "duckdb").valid
+    assert not validate("SELECT region FROM targets_x", schema, "duckdb").valid
+
+
+def test_execute_read_only_with_timeout(duck: Path) -> None:
+    before = hashlib.sha256(duck.read_bytes()).hexdigest()
+    sql = "SELECT c.name, SUM(o.total) AS total, MIN(o.placed) AS first FROM customers c JOIN orders o ON o.customer_id = c.id GROUP BY c.name"
+    result = execute(duck, "duckdb", sql)
+    assert result.columns == ["name", "total", "first"]
+    assert result.rows == [["Ada", "12.50", "2024-01-01"]]
+    with pytest.raises(ExecutionError, match="read-only"):
+        execute(duck, "duckdb", "DELETE FROM customers")
+    with pytest.raises(ExecutionError, match="timeout"):
+        execute(
+            duck, "duckdb", "SELECT COUNT(*) FROM range(100000000000) a, range(10) b", timeout=0.2
+        )
+    assert hashlib.sha256(duck.read_bytes()).hexdigest() == before

@@ -1,0 +1,202 @@
+"""Schema loading: DDL in several dialects, live SQLite catalogs, and every bad input."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from arctic_cli.errors import UsageError
+from arctic_cli.sql import schema as schema_mod
+from arctic_cli.sql.prompt import render_schema
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_ddl_keeps_types_keys_and_foreign_keys(shop: schema_mod.Schema) -> None:
+    assert [t.name for t in shop.tables] == ["customers", "products", "orders", "order_items"]
+    items = shop.tables[3]
+    assert [(c.name, c.type, c.primary_key) for c in items.columns] == [
+        ("order_id", "INTEGER", True), ("product_id", "INTEGER", True),
+        ("quantity", "INTEGER", False), ("unit_price", "REAL", False),
+    ]  # fmt: skip
+    assert [(f.columns, f.ref_table, f.ref_columns) for f in items.foreign_keys] == [
+        (["order_id"], "orders", ["id"]), (["product_id"], "products", ["id"]),
+    ]  # fmt: skip
+    orders = shop.tables[2]
+    assert [(f.columns, f.ref_table) for f in orders.foreign_keys] == [
+        (["customer_id"], "customers")
+    ]
+
+
+def test_typeless_sqlite_columns_and_quoted_names() -> None:
+    library = schema_mod.load([EXAMPLES / "library.sql"])
+    members = next(t for t in library.tables if t.name == "members")
+    assert [(c.name, c.type) for c in members.columns] == [
+        ("member_id", "INTEGER"),
+        ('"Member Name"', ""),
+        ("joined", ""),
+    ]
+    assert 'members(member_id INTEGER PK, "Member Name", joined)' in render_schema(library)
+
+
+def test_schema_qualified_postgres_ddl() -> None:
+    hr = schema_mod.load([EXAMPLES / "hr_postgres.sql"], dialect="postgres")
+    assert [t.qualified for t in hr.tables] == [
+        "hr.departments",
+        "hr.employees",
+        "hr.salary_history",
+    ]
+    assert set(hr.mapping()) == {"hr"}
+    employees = hr.tables[1]
+    assert ("manager_id", "hr.employees") in [
+        (f.columns[0], f.ref_table) for f in employees.foreign_keys
+    ]
+
+
+def test_repeatable_schema_files(tmp_path: Path) -> None:
+    (tmp_path / "a.sql").write_text("CREATE TABLE a (x INT);")
+    (tmp_path / "b.sql").write_text(
+        "CREATE TABLE b (y INT); CREATE VIEW v AS SELECT y AS z FROM b;"
+    )
+    schema = schema_mod.load([tmp_path / "a.sql", tmp_path / "b.sql"])
+    assert [(t.name, t.column_names()) for t in schema.tables] == [
+        ("a", ["x"]),
+        ("b", ["y"]),
+        ("v", ["z"]),
+    ]
+
+
+def test_sqlite_catalog_matches_the_ddl(shop: schema_mod.Schema) -> None:
+    live = schema_mod.load(db=EXAMPLES / "shop.sqlite")
+    assert live.dialect == "sqlite" and live.db_kind == "sqlite"
+    by_name = {t.name: t for t in live.tables}
+    for table in shop.tables:
+        assert by_name[table.name].columns == table.columns
+        assert by_name[table.name].foreign_keys == table.foreign_keys
+
+
+def test_reading_the_catalog_leaves_the_file_untouched(shop_db: Path) -> None:
+    before = shop_db.read_bytes()
+    schema_mod.load(db=shop_db)
+    assert shop_db.read_bytes() == before
+    assert not Path(str(shop_db) + "-journal").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "schema file not found"),
+        (b"\x00\x01\x02binary", "is binary"),
+        (b"\xff\xfe\xfa not utf8", "is not UTF-8"),
+        (b"CREATE TABLE t (a INT,\n  b INT\n  c INT)", "cannot parse the DDL in"),
+        (b"-- nothing here\nSELECT 1;", "no CREATE TABLE statements"),
+        (b"", "no CREATE TABLE statements"),
+    ],
+)
+def test_bad_schema_files(tmp_path: Path, content: bytes | None, message: str) -> None:
+    path = tmp_path / "schema.sql"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(UsageError, match=message) as info:
+        schema_mod.load([path])
+    assert info.value.exit_code == 2
+
+
+def test_unparseable_ddl_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.sql"
+    path.write_text("CREATE TABLE ok (a INT);\nCREATE TABLE t (a INT\n  b INT c INT);\n")
+    with pytest.raises(UsageError, match=r"at line 3, col 3: Expecting \)"):
+        schema_mod.load([path])
+
+
+def test_table_options_sqlglot_cannot_parse_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "opts.sql"
+    path.write_text(
+        "CREATE TABLE kv (k TEXT PRIMARY KEY, v) WITHOUT ROWID;\nCREATE INDEX i ON kv (v);\n"
+    )
+    (table,) = schema_mod.load([path]).tables
+    assert (table.name, table.column_names()) == ("kv", ["k", "v"])
+    path.write_text("CREATE TABLE ok (a INT);\nCREATE TABLE t LIKE ok EXTRA junk;\n")
+    with pytest.raises(UsageError, match="at line 2: unsupported CREATE statement"):
+        schema_mod.load([path])
+
+
+def test_database_passed_as_schema(shop_db: Path) -> None:
+    with pytest.raises(UsageError, match="is a database, not a DDL file"):
+        schema_mod.load([shop_db])
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "fake.sqlite"
+    path.write_text("CREATE TABLE t (a INT);")
+    with pytest.raises(UsageError, match="is not a SQLite or DuckDB database"):
+        schema_mod.load(db=path)
+    with pytest.raises(UsageError, match="database not found"):
+        schema_mod.load(db=tmp_path / "missing.sqlite")
+
+
+def test_database_without_tables(tmp_path: Path) -> None:
+    path = tmp_path / "empty.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (a INT)")
+    conn.execute("DROP TABLE t")  # a valid SQLite file with an empty catalog
+    conn.commit()
+    conn.close()
+    with pytest.raises(UsageError, match="has no tables"):
+        schema_mod.load(db=path)
+
+
+def test_both_or_neither_source(shop_db: Path) -> None:
+    with pytest.raises(UsageError, match="either --schema FILE or --db PATH"):
+        schema_mod.load()
+    with pytest.raises(UsageError, match="not both"):
+        schema_mod.load([EXAMPLES / "shop.sql"], db=shop_db)
+
+
+def test_duckdb_missing_package_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "x.duckdb"
+    path.write_bytes(b"\x00" * 8 + b"DUCK" + b"\x00" * 100)
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_duckdb(name: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "duckdb":
+            raise ImportError("no duckdb")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_duckdb)
+    with pytest.raises(UsageError) as info:
+        schema_mod.load(db=path)
+    assert "duckdb" in info.value.message and info.value.hint == "pip install arctic-cli[duckdb]"
+
+
+def _sources() -> list[Path]:
+    heldout = EXAMPLES.parent / "evals" / "heldout"
+    ddl = [EXAMPLES / "shop.sql", EXAMPLES / "library.sql", *sorted(heldout.glob("*.sql"))]
+    return [p for p in ddl if p.with_suffix(".sqlite").exists()]
+
+
+@pytest.mark.parametrize("ddl", _sources(), ids=lambda p: p.stem)
+def test_ddl_and_catalog_render_the_same_prompt(ddl: Path) -> None:
+    """Types as declared (VARCHAR(40), not sqlglot's TEXT(40)): --schema and --db prompts agree."""
+    from_ddl = render_schema(schema_mod.load([ddl]))
+    from_db = render_schema(schema_mod.load(db=ddl.with_suffix(".sqlite")))
+    assert sorted(from_ddl.splitlines()) == sorted(from_db.splitlines())
+
+
+def test_declared_types_are_kept_verbatim() -> None:
+    tables = schema_mod.parse_ddl(
+        "CREATE TABLE t (a VARCHAR(40) NOT NULL, b NUMERIC(8,2) DEFAULT 0, c TIMESTAMP WITH TIME ZONE, d)",
+        "postgres",
+    )
+    assert [c.type for c in tables[0].columns] == [
+        "VARCHAR(40)",
+        "NUMERIC(8,2)",
+        "TIMESTAMP WITH TIME ZONE",
+        "",
+    ]

@@ -1,0 +1,197 @@
+"""Every validation rule: syntax, statements, tables, columns, read-only, transpiling, error shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from arctic_cli.sql.schema import Schema, parse_ddl
+from arctic_cli.sql.validate import validate
+
+
+def kinds(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return [e.kind for e in result.errors]
+
+
+def test_valid_join_is_pretty_printed(shop: Schema) -> None:
+    sql = "select c.name, count(o.id) from customers c left join orders o on o.customer_id = c.id group by c.name"
+    result = validate(sql, shop, "sqlite")
+    assert result.valid and result.errors == []
+    assert result.sql.splitlines()[0] == "SELECT"
+    assert "LEFT JOIN orders AS o" in result.sql
+    assert result.to_dict() == {"sql": result.sql, "dialect": "sqlite", "valid": True, "errors": []}
+
+
+def test_syntax_error_has_line_col_and_text(shop: Schema) -> None:
+    result = validate("SELECT name\nFROM customers\nWHERE (", shop, "sqlite")
+    assert kinds(result) == ["syntax"]
+    error = result.errors[0]
+    assert (error.line, error.col) == (3, 7)
+    assert "'('" in error.message
+    assert result.sql == "SELECT name\nFROM customers\nWHERE ("
+
+
+def test_unterminated_string_is_a_syntax_error(shop: Schema) -> None:
+    result = validate("SELECT 'abc FROM customers", shop, "sqlite")
+    assert kinds(result) == ["syntax"]
+    assert "unterminated" in result.errors[0].message
+
+
+@pytest.mark.parametrize("sql", ["", "  ;  ", "-- only a comment"])
+def test_no_statement(shop: Schema, sql: str) -> None:
+    result = validate(sql, shop, "sqlite")
+    assert kinds(result) == ["syntax"]
+    assert result.errors[0].message == "no SQL statement found"
+
+
+def test_exactly_one_statement(shop: Schema) -> None:
+    result = validate("SELECT 1; SELECT 2", shop, "sqlite")
+    assert kinds(result) == ["multiple_statements"]
+    assert result.errors[0].message == "expected exactly one statement, found 2"
+    assert validate("SELECT 1;", shop, "sqlite").valid  # a trailing semicolon is one statement
+
+
+@pytest.mark.parametrize(
+    ("sql", "line", "col"),
+    [
+        ("SELECT * FROM custmers", 1, 15),
+        ("SELECT name FROM customers WHERE id IN (SELECT customer_id FROM ordrs)", 1, 65),
+        ("WITH x AS (SELECT * FROM custmers) SELECT * FROM x", 1, 26),
+        ("SELECT * FROM orders o JOIN\n  custmers c ON c.id = o.customer_id", 2, 3),
+    ],
+)
+def test_unknown_table_in_every_scope(shop: Schema, sql: str, line: int, col: int) -> None:
+    result = validate(sql, shop, "sqlite")
+    assert kinds(result) == ["unknown_table"]
+    error = result.errors[0].to_dict()
+    assert error["line"] == line and error["col"] == col
+    assert error["suggestion"] in ("customers", "orders")
+
+
+def test_cte_names_are_not_unknown_tables(shop: Schema) -> None:
+    sql = "WITH big AS (SELECT customer_id FROM orders) SELECT customer_id FROM big"
+    assert validate(sql, shop, "sqlite").valid
+
+
+def test_unknown_column_with_suggestion(shop: Schema) -> None:
+    result = validate("SELECT nme FROM customers", shop, "sqlite")
+    assert [e.to_dict() for e in result.errors] == [
+        {
+            "kind": "unknown_column",
+            "message": "unknown column nme (not in customers)",
+            "line": 1,
+            "col": 8,
+            "suggestion": "name",
+        }
+    ]
+
+
+def test_unknown_qualified_column(shop: Schema) -> None:
+    result = validate("SELECT c.emial FROM customers AS c", shop, "sqlite")
+    assert kinds(result) == ["unknown_column"]
+    assert result.errors[0].suggestion == "email"
+    assert (result.errors[0].line, result.errors[0].col) == (1, 8)
+
+
+def test_unknown_column_in_subquery(shop: Schema) -> None:
+    result = validate(
+        "SELECT name FROM customers WHERE id IN (SELECT custid FROM orders)", shop, "sqlite"
+    )
+    assert kinds(result) == ["unknown_column"]
+    assert result.errors[0].suggestion == "customer_id"
+
+
+def test_ambiguous_column(shop: Schema) -> None:
+    result = validate(
+        "SELECT id FROM customers JOIN orders ON orders.customer_id = customers.id", shop, "sqlite"
+    )
+    assert kinds(result) == ["ambiguous_column"]
+    assert result.errors[0].suggestion == "customers.id or orders.id"
+
+
+def test_unknown_alias(shop: Schema) -> None:
+    result = validate("SELECT x.name FROM customers AS c", shop, "sqlite")
+    assert kinds(result) == ["unknown_table"]
+    assert "x" in result.errors[0].message
+
+
+def test_select_alias_in_order_by_is_fine(shop: Schema) -> None:
+    assert validate("SELECT name AS n FROM customers ORDER BY n", shop, "sqlite").valid
+
+
+@pytest.mark.parametrize(
+    ("sql", "fragment"),
+    [
+        ("DELETE FROM orders", "DELETE"),
+        ("UPDATE orders SET status = 'x'", "UPDATE"),
+        ("INSERT INTO orders (id) VALUES (99)", "INSERT"),
+        (
+            "WITH gone AS (DELETE FROM orders RETURNING *) SELECT * FROM gone",
+            "DELETE (inside the query)",
+        ),
+        ("SELECT * INTO backup FROM orders", "SELECT ... INTO"),
+        ("SELECT * FROM orders FOR UPDATE", "FOR UPDATE"),
+        ("PRAGMA writable_schema = 1", "PRAGMA"),
+        ("ATTACH DATABASE 'other.db' AS other", "ATTACH"),
+        ("DROP TABLE orders", "DROP"),
+        ("CREATE TABLE t (a INT)", "CREATE"),
+        ("ALTER TABLE orders ADD COLUMN x INT", "ALTER"),
+        ("VACUUM", "VACUUM"),
+    ],
+)
+def test_read_only_rules(shop: Schema, sql: str, fragment: str) -> None:
+    result = validate(sql, shop, "sqlite")
+    assert not result.valid
+    assert "read_only" in kinds(result)
+    assert any(fragment in e.message for e in result.errors if e.kind == "read_only")
+
+
+def test_allow_write_accepts_dml_but_never_ddl(shop: Schema) -> None:
+    assert validate("DELETE FROM orders WHERE id = 1", shop, "sqlite", allow_write=True).valid
+    assert validate("SELECT * FROM orders FOR UPDATE", shop, "postgres", allow_write=True).valid
+    for ddl in ("DROP TABLE orders", "CREATE TABLE t (a INT)", "SELECT * INTO t FROM orders"):
+        result = validate(ddl, shop, "sqlite", allow_write=True)
+        assert kinds(result) == ["read_only"], ddl
+        assert "never allowed" in result.errors[0].message
+
+
+def test_allow_write_still_checks_tables(shop: Schema) -> None:
+    result = validate("DELETE FROM ordrs", shop, "sqlite", allow_write=True)
+    assert kinds(result) == ["unknown_table"]
+
+
+def test_transpile_to_postgres(shop: Schema) -> None:
+    sql = "SELECT strftime('%Y', order_date) AS y, COUNT(*) FROM orders GROUP BY y"
+    result = validate(sql, shop, "sqlite", to="postgres")
+    assert result.valid and result.dialect == "postgres"
+    assert "TO_CHAR(CAST(order_date AS TIMESTAMP), 'YYYY')" in result.sql
+
+
+def test_transpile_unsupported_is_an_error_not_a_silent_rewrite() -> None:
+    schema = Schema(
+        parse_ddl("CREATE TABLE sales (region TEXT, quarter TEXT, amount INT)", "snowflake"),
+        "snowflake",
+    )
+    sql = "SELECT * FROM sales PIVOT(SUM(amount) FOR quarter IN ('Q1', 'Q2'))"
+    assert validate(sql, schema, "snowflake").valid
+    result = validate(sql, schema, "snowflake", to="mysql")
+    assert kinds(result) == ["unsupported"]
+    assert "PIVOT" in result.errors[0].message
+    assert result.sql == sql and result.dialect == "snowflake"
+
+
+def test_schema_none_checks_syntax_and_read_only_only() -> None:
+    assert validate("SELECT anything FROM anywhere", None, "sqlite").valid
+    assert kinds(validate("DROP TABLE x", None, "sqlite")) == ["read_only"]
+
+
+def test_quoted_and_schema_qualified_names() -> None:
+    ddl = 'CREATE TABLE sales."Order Items" ("Qty" INT, order_id INT); CREATE TABLE sales.orders (id INT)'
+    schema = Schema(parse_ddl(ddl, "postgres"), "postgres")
+    ok = 'SELECT i."Qty" FROM sales."Order Items" AS i JOIN sales.orders AS o ON o.id = i.order_id'
+    assert validate(ok, schema, "postgres").valid
+    # Postgres folds unquoted names to lower case: Qty is not "Qty"
+    result = validate('SELECT Qty FROM sales."Order Items"', schema, "postgres")
+    assert kinds(result) == ["unknown_column"]
+    assert kinds(validate("SELECT * FROM sales.order_items", schema, "postgres")) == [
+        "unknown_table"
+    ]
