@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from arctic_cli import output
+from arctic_cli.commands.logs import NoLogOpt, log_flag
 from arctic_cli.commands.options import (
     ApiKeyOpt,
     DeviceOpt,
@@ -182,12 +183,13 @@ def sql(
         typer.Option("--prompt", help="Prompt template file ({question} {schema} {dialect})."),
     ] = None,
     constrain: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--constrain/--no-constrain",
-            help="Local model: only let it write the schema's tables and columns, SQL words and its own aliases.",
+            help="Local model: only let it write the schema's tables and columns, SQL words and its own aliases [default: on].",
+            show_default=False,
         ),
-    ] = True,
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Print every attempt and its errors on stderr.")
     ] = False,
@@ -203,6 +205,7 @@ def sql(
     seed: SeedOpt = None,
     api_key: ApiKeyOpt = None,
     remote_model: RemoteModelOpt = None,
+    no_log: NoLogOpt = False,
 ) -> None:
     """Write a SQL query that answers QUESTION, checked against the schema (and run it with --execute)."""
     if not question.strip():
@@ -222,7 +225,7 @@ def sql(
     loaded = load_schema(schema, db, dialect)
     settings = resolve_settings(
         model=model, endpoint=endpoint, device=device, quant=quant, temperature=temperature,
-        max_tokens=max_tokens, api_key=api_key, remote_model=remote_model,
+        max_tokens=max_tokens, api_key=api_key, remote_model=remote_model, log=log_flag(no_log),
     )  # fmt: skip
 
     from arctic_cli.sql.prompt import load_template
@@ -231,13 +234,18 @@ def sql(
     template = load_template("sql.txt", prompt_file)
     req = Request(
         question.strip(), loaded, loaded.dialect, to=target, max_repairs=max_repairs,
-        samples=samples, constrain=constrain, template=template,
+        samples=samples, constrain=constrain is not False, template=template,
     )  # fmt: skip
     executor = executor_for(loaded, timeout, limit) if (execute or samples > 1) else None
 
     from arctic_cli import backends
 
     backend = backends.open_backend(settings, progress=True)
+    if constrain and not getattr(backend, "supports_constraints", False):  # asked for explicitly
+        output.note(
+            "note: schema-constrained decoding needs the local engine; the endpoint's SQL is "
+            "validated and repaired instead"
+        )
     params = backends.GenParams(
         max_tokens=settings.max_tokens, temperature=settings.temperature, seed=seed
     )
@@ -262,12 +270,26 @@ def sql(
         )
     if not execute:
         result.result = None
+    _log(settings, question.strip(), loaded, result)
     render(result, fmt, limit)
     if not result.valid:
         raise InvalidResult(
             f"no valid SQL after {result.attempts} attempt{'s' if result.attempts != 1 else ''}",
             hint="the best attempt and its errors are shown above; rephrase the question or raise --max-repairs",
         )
+
+
+def _log(settings: Any, question: str, schema: Schema, result: Any) -> None:
+    """One history entry per `arctic sql` (a no-op with --no-log; never fails the command)."""
+    from arctic_cli import history
+    from arctic_cli.sql.prompt import schema_hash
+
+    usage = result.usage
+    history.record(
+        settings, command="sql", prompt=question, response=result.sql, model=result.model,
+        prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
+        seconds=usage.seconds, schema_hash=schema_hash(schema), sql=result.sql, valid=result.valid,
+    )  # fmt: skip
 
 
 def render(result: Any, fmt: SqlFormat, limit: int) -> None:

@@ -358,3 +358,36 @@ def test_large_schema_selection_is_said_on_stderr(monkeypatch: pytest.MonkeyPatc
         "the prompt holds the 2 most relevant tables; left out: products, order_items"
         in result.stderr
     )
+
+
+def test_sql_is_logged_to_history_unless_no_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    from arctic_cli import history
+
+    model(monkeypatch, [f"```sql\n{RIGHT}\n```"])
+    result = CliRunner().invoke(app, ["sql", QUESTION, "--schema", SHOP])
+    assert result.exit_code == 0, result.stderr
+    (entry,) = history.recent()
+    assert entry["command"] == "sql"
+    assert entry["prompt"] == QUESTION
+    assert entry["model"] == "scripted"
+    assert entry["sql"].startswith("SELECT")
+    assert entry["valid"] in (1, True)
+    assert entry["schema_hash"]
+
+    model(monkeypatch, [f"```sql\n{RIGHT}\n```"])
+    result = CliRunner().invoke(app, ["sql", QUESTION, "--schema", SHOP, "--no-log"])
+    assert result.exit_code == 0
+    assert len(history.recent()) == 1
+
+
+def test_constraint_is_said_to_be_local_only_with_an_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = model(monkeypatch, [f"```sql\n{RIGHT}\n```"])
+    backend.supports_constraints = False  # type: ignore[attr-defined]
+    result = CliRunner().invoke(app, ["sql", QUESTION, "--schema", SHOP, "--constrain"])
+    assert result.exit_code == 0
+    assert "schema-constrained decoding needs the local engine" in result.stderr
+    for flags in ([], ["--no-constrain"]):  # on by default, but only an explicit request is answered
+        model(monkeypatch, [f"```sql\n{RIGHT}\n```"])
+        result = CliRunner().invoke(app, ["sql", QUESTION, "--schema", SHOP, *flags])
+        assert result.exit_code == 0
+        assert "schema-constrained" not in result.stderr
