@@ -12,14 +12,26 @@ import sys
 import typer
 
 from arctic_cli import __version__
+from arctic_cli.commands import ask as ask_cmd
+from arctic_cli.commands import bench as bench_cmd
+from arctic_cli.commands import chat as chat_cmd
+from arctic_cli.commands import code as code_cmd
 from arctic_cli.commands import config as config_cmd
+from arctic_cli.commands import eval as eval_cmd
+from arctic_cli.commands import logs as logs_cmd
+from arctic_cli.commands import models as models_cmd
+from arctic_cli.commands import quantize as quantize_cmd
+from arctic_cli.commands import serve as serve_cmd
+from arctic_cli.commands import sql as sql_cmd
+from arctic_cli.commands import train as train_cmd
+from arctic_cli.commands import validate as validate_cmd
 from arctic_cli.commands.base import ArcticTyper, report
 from arctic_cli.errors import EXIT_INTERRUPTED, ArcticError
 
 app = ArcticTyper(
     name="arctic",
     help="Snowflake Arctic on your machine: validated text-to-SQL, code and chat.",
-    no_args_is_help=True,
+    no_args_is_help=False,  # _root decides: chat on a terminal, help (exit 2) otherwise
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -32,16 +44,37 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     """Snowflake Arctic on your machine: validated text-to-SQL, code and chat."""
+    if ctx.invoked_subcommand is None:  # bare `arctic`: chat on a terminal, else help and exit 2
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            chat_cmd.chat()
+            return
+        help_text = ctx.get_help()  # rich help prints itself and returns ""
+        if help_text:
+            typer.echo(help_text)
+        raise typer.Exit(2)
 
 
 app.add_typer(config_cmd.app, name="config")
+app.add_typer(eval_cmd.app, name="eval")
+app.command("sql")(sql_cmd.sql)
+app.command("validate")(validate_cmd.validate)
+app.command("serve")(serve_cmd.serve)
+app.command("ask")(ask_cmd.ask)
+app.command("code")(code_cmd.code)
+app.command("chat")(chat_cmd.chat)
+app.command("logs")(logs_cmd.logs)
+app.command("models")(models_cmd.models)
+app.command("quantize")(quantize_cmd.quantize)
+app.command("bench")(bench_cmd.bench)
+app.command("train")(train_cmd.train)
 
 
 def main(argv: list[str] | None = None) -> None:

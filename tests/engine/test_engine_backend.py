@@ -1,0 +1,97 @@
+"""LocalBackend end to end on a random tiny checkpoint, and open_backend's model resolution."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from arctic_cli import backends
+from arctic_cli.backends import GenParams, LocalBackend, Usage, complete
+from arctic_cli.engine import generate_tokens
+from arctic_cli.errors import RuntimeFailure, UsageError
+from arctic_cli.settings import resolve
+
+CHAT = [{"role": "user", "content": "SELECT the name"}]
+
+
+@pytest.fixture(scope="module")
+def backend(tiny_checkpoint: Path) -> LocalBackend:
+    return LocalBackend(tiny_checkpoint, device="cpu")
+
+
+def test_stream_equals_greedy_tokens_decoded(backend: LocalBackend) -> None:
+    result = complete(backend, CHAT, GenParams(max_tokens=20))
+    prompt = backend.tokenizer.encode_chat(CHAT)
+    tokens = list(generate_tokens(backend.model, prompt, 20, stop_ids=backend.tokenizer.stop_ids))
+    assert result.text == backend.tokenizer.decode(tokens)
+    assert result.usage.prompt_tokens == len(prompt) == backend.count_tokens(CHAT)
+    assert result.usage.completion_tokens == len(tokens)
+    assert result.usage.finish_reason == ("length" if len(tokens) == 20 else "stop")
+    assert backend.context_window == 256 and backend.name == backend.model_dir.name
+
+
+def test_stop_string_cuts_the_text(backend: LocalBackend) -> None:
+    full = complete(backend, CHAT, GenParams(max_tokens=30)).text
+    stop = full[5:7]
+    cut = complete(backend, CHAT, GenParams(max_tokens=30, stop=[stop]))
+    assert cut.text == full[: full.index(stop)]
+    assert cut.usage.finish_reason == "stop"
+
+
+def test_constraint_is_the_logits_hook(backend: LocalBackend) -> None:
+    target = backend.tokenizer.encode("SELECT")
+    assert len(target) == 1  # a merged token of the tiny tokenizer
+    end = min(backend.tokenizer.stop_ids)
+
+    def only_select_then_stop(generated: list[int], logits: torch.Tensor) -> torch.Tensor:
+        out = torch.full_like(logits, float("-inf"))
+        out[end if generated else target[0]] = 0.0
+        return out
+
+    result = complete(backend, CHAT, GenParams(max_tokens=10, constraint=only_select_then_stop))
+    assert result.text == "SELECT"
+    assert result.usage.completion_tokens == 1 and result.usage.finish_reason == "stop"
+
+
+def test_seeded_sampling_through_the_backend(backend: LocalBackend) -> None:
+    params = GenParams(max_tokens=16, temperature=1.0, seed=11)
+    assert complete(backend, CHAT, params).text == complete(backend, CHAT, params).text
+
+
+def test_prompt_too_long(backend: LocalBackend) -> None:
+    with pytest.raises(UsageError, match="context window is 256 tokens"):
+        list(backend.stream([{"role": "user", "content": "x " * 400}], GenParams(), Usage()))
+
+
+def test_open_backend_resolves_model_dirs(
+    tiny_checkpoint: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("ARCTIC_HOME", str(tmp_path))
+    local = backends.open_backend(
+        resolve({"model": str(tiny_checkpoint), "device": "cpu"}, env={}), progress=False
+    )
+    assert isinstance(local, LocalBackend) and local.context_window == 256
+    with pytest.raises(UsageError, match="is neither a directory nor a model in"):
+        backends.open_backend(resolve({"model": str(tmp_path / "missing")}, env={}), progress=False)
+
+
+def test_builtin_model_missing_is_a_runtime_failure(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(backends, "builtin_model_dir", lambda: None)
+    monkeypatch.setenv("ARCTIC_HOME", str(tmp_path))
+    with pytest.raises(RuntimeFailure, match="the built-in model is not installed in this build"):
+        backends.open_backend(resolve({}, env={}), progress=False)
+
+
+def test_endpoint_setting_builds_the_endpoint_backend(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ARCTIC_HOME", str(tmp_path))
+    endpoint = pytest.importorskip("arctic_cli.endpoint")
+    settings = resolve({"endpoint": "http://127.0.0.1:9/v1"}, env={})
+    assert isinstance(backends.open_backend(settings, progress=False), endpoint.EndpointBackend)
+
+
+def test_progress_bar_only_after_delay(monkeypatch) -> None:
+    bar = backends._LoadBar("loading", delay=60.0)
+    bar(10, 100)
+    assert bar.progress is None  # a quick load shows nothing
