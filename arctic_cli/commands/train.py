@@ -35,7 +35,13 @@ def train(
 
         if not torch.cuda.is_available():
             raise UsageError("--device cuda was asked for but no CUDA device is available", hint="use --device cpu")
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from arctic_cli.train.trainer import Progress as Step
     from arctic_cli.train.trainer import TrainConfig

@@ -178,7 +178,7 @@ def load_model(
                          hint="pass --model DIR with a Hugging Face style checkpoint")  # fmt: skip
     config = read_config(model_dir)
     if config.quantization is not None:  # written by `arctic quantize`: loads without re-quantizing
-        from arctic_cli.engine.quant import load_prequantized
+        from arctic_cli.engine.quant_io import load_prequantized
 
         return load_prequantized(model_dir, config, quant, device, dtype, progress)
     quantize = _quantizer(quant)  # fails fast, before reading gigabytes, when it is unavailable
@@ -221,6 +221,10 @@ def load_model(
     if "lm_head.weight" not in where:
         model.lm_head.weight = model.model.embed_tokens.weight
     model.eval()
+    if dev.type == "cpu":  # oneDNN instead of MKL for float matmuls (engine/fastpath.py)
+        from arctic_cli.engine.fastpath import accelerate
+
+        accelerate(model)
     return quantize(model, quant) if quantize is not None and quant is not None else model
 
 

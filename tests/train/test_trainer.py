@@ -10,8 +10,8 @@ import pytest
 
 from arctic_cli.train.trainer import (
     RouterStats,
-    TrainConfig,
     Tokenized,
+    TrainConfig,
     build_model,
     collate,
     lr_at,
