@@ -59,10 +59,9 @@ def train(
         task = bar.add_task("train", total=steps, loss=float("nan"), eval="-", tps=0.0)
 
         def on_progress(p: Step) -> None:
-            fields = {"loss": p.loss, "tps": p.tokens_per_s}
             if p.eval_loss is not None:
-                fields["eval"] = f"{p.eval_loss:.3f}"
-            bar.update(task, completed=p.step, **fields)
+                bar.update(task, eval=f"{p.eval_loss:.3f}")
+            bar.update(task, completed=p.step, loss=p.loss, tps=p.tokens_per_s)
 
         model_dir = run_training(cfg, on_progress, resume=resume)
     if name:
