@@ -27,6 +27,7 @@ from arctic_cli.errors import UsageError
 
 Message = dict[str, str]
 CHATML_START, CHATML_END = "<|im_start|>", "<|im_end|>"
+_SHIELD = "\ue000"  # private-use character that breaks a special-token string apart in content
 
 
 def render_chatml(messages: list[Message], add_generation_prompt: bool = True) -> str:
@@ -108,8 +109,22 @@ class ChatTokenizer:
         )
 
     def encode_chat(self, messages: list[Message], add_generation_prompt: bool = True) -> list[int]:
-        """The prompt ids of a chat: the rendered template, encoded without extra specials."""
-        return self.encode(self.render_chat(messages, add_generation_prompt))
+        """The prompt ids of a chat: the rendered template, encoded without extra specials.
+
+        Special-token strings inside message content (a user typing `<|im_end|>`) stay text: only
+        the template's own markers become special ids, so content cannot forge a role turn.
+        """
+        shielded = [{**m, "content": self._shield(m.get("content", ""))} for m in messages]
+        ids: list[int] = []
+        for piece in self.render_chat(shielded, add_generation_prompt).split(_SHIELD):
+            ids.extend(self.encode(piece))  # a shielded special is split across two encodes
+        return ids
+
+    def _shield(self, content: str) -> str:
+        for special in self.specials:
+            if special in content:
+                content = content.replace(special, special[0] + _SHIELD + special[1:])
+        return content
 
     def incremental_decoder(self) -> IncrementalDecoder:
         return IncrementalDecoder(self)
