@@ -9,15 +9,19 @@ W, H, PAD = 640, 360, 48
 
 
 def read_log(path: Path) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
-    """(train loss points, eval loss points) as (step, loss)."""
-    train, evals = [], []
+    """(train loss points, eval loss points) as (step, loss), sorted by step.
+
+    A resumed run logs some steps again; the later line wins.
+    """
+    train: dict[int, float] = {}
+    evals: dict[int, float] = {}
     for line in path.read_text().splitlines():
         row = json.loads(line)
         if row.get("loss") is not None:
-            train.append((int(row["step"]), float(row["loss"])))
+            train[int(row["step"])] = float(row["loss"])
         if row.get("eval_loss") is not None:
-            evals.append((int(row["step"]), float(row["eval_loss"])))
-    return train, evals
+            evals[int(row["step"])] = float(row["eval_loss"])
+    return sorted(train.items()), sorted(evals.items())
 
 
 def loss_svg(train: list[tuple[int, float]], evals: list[tuple[int, float]], title: str) -> str:

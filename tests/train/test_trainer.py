@@ -109,13 +109,17 @@ def test_tiny_run_learns_exports_and_resumes(tmp_path: Path) -> None:
 
 
 def test_loss_svg_draws_both_series(tmp_path: Path) -> None:
-    from arctic_cli.train.plot import write_loss_svg
+    from arctic_cli.train.plot import read_log, write_loss_svg
 
     log = tmp_path / "train_log.jsonl"
     rows = [{"event": "start", "step": 0}, {"step": 0, "eval_loss": 8.0}]
     rows += [{"step": s, "loss": 8.0 - s / 10, "eval_loss": None} for s in range(10, 60, 10)]
     rows += [{"step": 50, "loss": 3.0, "eval_loss": 3.5}]
+    rows += [{"step": 40, "loss": 9.5, "eval_loss": None}]  # a resumed run logs step 40 again
     log.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    train_points, eval_points = read_log(log)
+    assert [s for s, _ in train_points] == [10, 20, 30, 40, 50] and dict(train_points)[40] == 9.5
+    assert eval_points == [(0, 8.0), (50, 3.5)]
     svg = write_loss_svg(log, tmp_path / "loss.svg").read_text()
     assert svg.count("<polyline") == 2
     assert "step (max 50)" in svg
