@@ -24,10 +24,13 @@ def train(
     threads: Annotated[int | None, typer.Option(help="CPU threads (default: torch's choice).")] = None,
     resume: Annotated[bool, typer.Option(help="Continue from the run folder's checkpoint if there is one.")] = True,
     name: Annotated[str | None, typer.Option(help="Also install the result as ARCTIC_HOME/models/NAME (use with --model NAME).")] = None,
+    init_from: Annotated[Path | None, typer.Option(help="Fine-tune: start from this exported model's weights and tokenizer.")] = None,
 ) -> None:
     """Train a small Arctic (dense + residual MoE, top-2) on generated text-to-SQL, code and instruction data."""
     if min(examples, steps, batch_tokens, vocab_size) <= 0 or lr <= 0:
         raise UsageError("--examples, --steps, --batch-tokens, --vocab-size and --lr must be positive")
+    if init_from is not None and not (init_from / "model.safetensors").is_file():
+        raise UsageError(f"{init_from} holds no model.safetensors", hint="pass a folder written by `arctic train` (its model/)")
     if device not in ("cpu", "cuda"):
         raise UsageError(f"unknown device {device!r}", hint="use --device cpu or --device cuda")
     if device == "cuda":
@@ -48,7 +51,8 @@ def train(
     from arctic_cli.train.trainer import train as run_training
 
     cfg = TrainConfig(out_dir=out, examples=examples, steps=steps, batch_tokens=batch_tokens, lr=lr,
-                      vocab_size=vocab_size, seed=seed, device=device, bf16=True, threads=threads)  # fmt: skip
+                      vocab_size=vocab_size, seed=seed, device=device, bf16=True, threads=threads,
+                      init_from=init_from)  # fmt: skip
     bar = Progress(
         TextColumn("training"), BarColumn(), MofNCompleteColumn(),
         TextColumn("loss {task.fields[loss]:.3f}  eval {task.fields[eval]}  {task.fields[tps]:.0f} tok/s"),

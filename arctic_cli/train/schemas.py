@@ -179,9 +179,38 @@ def _sqltype(kind: str, arg: str, style: Style, rng: random.Random) -> str:
     }[kind]
 
 
+# Renaming vocabulary. With 13 domains a model can memorise "a sales schema has customers and
+# orders" and ignore the schema it is shown; renaming entities and columns to unrelated words (in
+# the DDL and, consistently, in the questions) forces it to copy names from the prompt instead.
+ENTITY_NOUNS = tuple(
+    ["account", "agent", "asset", "batch", "branch", "broker", "budget", "campaign", "carrier", "case", "claim", "client", "clinic", "contract", "contractor", "course", "crew", "deal", "dealer", "delivery", "device", "donor", "driver", "event", "facility", "fund", "grant", "guest", "item", "job", "journal", "lead", "lease", "ledger", "license", "listing", "loan", "member", "merchant", "meter", "mission", "office", "outlet", "owner", "package", "panel", "parcel", "partner", "permit", "pilot", "policy", "portfolio", "position", "program", "quote", "rebate", "region", "release", "request", "reseller", "resource", "route", "sample", "sensor", "server", "session", "site", "sponsor", "squad", "station", "store", "subscriber", "supplier", "survey", "task", "team", "tenant", "terminal", "ticket", "tour", "trainee", "trip", "unit", "vendor", "venue", "visit", "volunteer", "voucher", "wallet", "worker", "zone", "artist", "player", "match", "league", "album", "track", "shelf", "locker", "bin", "fleet", "crop", "field", "harvest", "farm"]
+)
+COLUMN_NOUNS = tuple(
+    ["label", "title", "code", "status", "stage", "tier", "grade", "level", "score", "rating", "rank", "weight", "height", "width", "length", "volume", "capacity", "balance", "cost", "fee", "rate", "margin", "budget", "revenue", "spend", "limit", "quota", "discount", "bonus", "duration", "distance", "speed", "region", "zone", "city", "country", "channel", "source", "medium", "segment", "kind", "type", "category", "color", "size", "brand", "model", "version", "priority", "severity", "note", "summary", "owner", "contact", "phone", "email", "started", "ended", "opened", "closed", "due", "expires", "renewed", "issued", "shipped", "booked", "signed"]
+)
+
+
+def _renames(rng: random.Random, ents: dict[str, D.Entity]) -> dict[str, str]:
+    """Entity -> new snake_case name for about half the schemas (no two entities share a name)."""
+    if rng.random() < 0.5:
+        return {}
+    taken = set(ents)
+    out: dict[str, str] = {}
+    for name in ents:
+        if rng.random() < 0.6:
+            new = rng.choice(ENTITY_NOUNS)
+            if rng.random() < 0.25:
+                new = f"{rng.choice(ENTITY_NOUNS)}_{new}"
+            if new not in taken:
+                taken.add(new)
+                out[name] = new
+    return out
+
+
 def random_schema(rng: random.Random, domain: str | None = None, n_tables: int | None = None) -> Schema:
     domain = domain or rng.choice(sorted(D.DOMAINS))
     ents = {e.name: e for e in D.DOMAINS[domain]}
+    renames = _renames(rng, ents)
     k = n_tables or rng.choices(range(1, 9), (2, 4, 5, 5, 4, 3, 2, 1))[0]
     names = _pick_entities(rng, ents, min(k, len(ents)))
     style = random_style(rng, domain)
@@ -200,12 +229,15 @@ def random_schema(rng: random.Random, domain: str | None = None, n_tables: int |
         visit(n)
     tables: dict[str, Table] = {}
     for n in order:
-        tables[n] = _make_table(ents[n], tables, style, rng)
+        tables[n] = _make_table(ents[n], tables, style, rng, renames)
     return Schema(domain, style, list(tables.values()))
 
 
-def _make_table(ent: D.Entity, made: dict[str, Table], style: Style, rng: random.Random) -> Table:
-    words = ent.name.split("_")
+def _make_table(
+    ent: D.Entity, made: dict[str, Table], style: Style, rng: random.Random, renames: dict[str, str] | None = None
+) -> Table:
+    renames = renames or {}
+    words = renames.get(ent.name, ent.name).split("_")
     last = pluralize(words[-1]) if style.plural else words[-1]
     name = style.prefix + style_words(words[:-1] + [last], style)
     t = Table(ent.name, name, " ".join(words), " ".join(words[:-1] + [pluralize(words[-1])]))
@@ -218,12 +250,15 @@ def _make_table(ent: D.Entity, made: dict[str, Table], style: Style, rng: random
         nullable, p = p.endswith("?"), p.rstrip("?")
         if p in made:
             ref = made[p]
-            fk = style_words(p.split("_") + ["id"], style)
-            t.columns.append(Column(fk, p.replace("_", " "), "fk", "", "INTEGER", nullable, ref=ref))
+            parent = renames.get(p, p)
+            fk = style_words(parent.split("_") + ["id"], style)
+            t.columns.append(Column(fk, parent.replace("_", " "), "fk", "", "INTEGER", nullable, ref=ref))
     for spec in ent.columns:
         nullable = spec.endswith("?")
         cname, kind, *rest = spec.rstrip("?").split(":")
         arg = ":".join(rest)
+        if renames and rng.random() < 0.3:  # renamed schemas also get some unrelated column names
+            cname = rng.choice(COLUMN_NOUNS)
         col = Column(style_words(cname.split("_"), style), cname.replace("_", " "), kind, arg,
                      _sqltype(kind, arg, style, rng), nullable)
         if all(c.name.lower() != col.name.lower() for c in t.columns):

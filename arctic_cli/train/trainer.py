@@ -62,11 +62,13 @@ class TrainConfig:
     device: str = "cpu"
     bf16: bool = True
     threads: int | None = None
+    init_from: Path | None = None  # an exported model dir: start from its weights and tokenizer
     model: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_MODEL))
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["out_dir"] = str(self.out_dir)
+        data["init_from"] = str(self.init_from) if self.init_from else None
         return data
 
 
@@ -244,6 +246,15 @@ def evaluate(model: Any, batches: Sequence[Sequence[Tokenized]], cfg: TrainConfi
     return total / max(1, count)
 
 
+def _load_weights(model: Any, model_dir: Path) -> None:
+    """Start from an exported model's weights (same architecture), cast to the model's dtype."""
+    from safetensors.torch import load_file
+
+    state = load_file(str(model_dir / "model.safetensors"))
+    own = model.state_dict()
+    model.load_state_dict({k: v.to(own[k].dtype) for k, v in state.items()})
+
+
 def save_checkpoint(run: Path, model: Any, opt: Any, step: int) -> None:
     import torch
     from safetensors.torch import save_file
@@ -320,7 +331,12 @@ def train(cfg: TrainConfig, on_progress: Callable[[Progress], None] | None = Non
     train_ex, eval_ex = _examples(cfg)
     tok_dir = run / "tokenizer"
     if not (tok_dir / "tokenizer.json").is_file():
-        train_tokenizer(_texts(train_ex), cfg.vocab_size, tok_dir)
+        if cfg.init_from:  # fine-tuning keeps the tokenizer the weights were trained with
+            tok_dir.mkdir(parents=True, exist_ok=True)
+            for name in ("tokenizer.json", "tokenizer_config.json"):
+                (tok_dir / name).write_bytes((cfg.init_from / name).read_bytes())
+        else:
+            train_tokenizer(_texts(train_ex), cfg.vocab_size, tok_dir)
     tokenizer = load_tokenizer(tok_dir)
     pad = tokenizer.specials["</s>"]
 
@@ -334,6 +350,8 @@ def train(cfg: TrainConfig, on_progress: Callable[[Progress], None] | None = Non
 
     model = build_model(tokenizer.vocab_size, cfg.model, cfg.seed, tokenizer.specials["<s>"],
                         tokenizer.specials["<|im_end|>"]).to(cfg.device)  # fmt: skip
+    if cfg.init_from:
+        _load_weights(model, cfg.init_from)
     model.train()
     opt = _optimizer(model, cfg)
     step = load_checkpoint(run, model, opt) if resume else 0

@@ -16,6 +16,7 @@ from arctic_cli.cli import app
         (["--steps", "0"], "must be positive"),
         (["--lr", "-1"], "must be positive"),
         (["--device", "tpu"], "unknown device 'tpu'"),
+        (["--init-from", "/nonexistent"], "holds no model.safetensors"),
     ],
 )
 def test_bad_input_exits_2_without_creating_the_run(tmp_path: Path, flags: list[str], needle: str) -> None:
