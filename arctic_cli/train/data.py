@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from arctic_cli.errors import ArcticError
 from arctic_cli.train import questions, schemas, tasks
 from arctic_cli.train.holdout import HoldoutGuard
 
@@ -88,7 +89,10 @@ def sql_examples(rng: random.Random, guard: HoldoutGuard) -> list[dict[str, Any]
     schemas.fill(schema, rng)
     conn = schemas.to_sqlite(schema)
     db_sql = schema.db_sql()
-    render = prompt_renderer(ddl, DIALECT)
+    try:
+        render = prompt_renderer(ddl, DIALECT)
+    except ArcticError:  # a generated name sqlglot will not parse: skip the schema, never crash a run
+        return []
     names = sorted(questions.FAMILIES)
     weights = [questions.WEIGHTS.get(f, 1.0) for f in names]
     out: list[dict[str, Any]] = []

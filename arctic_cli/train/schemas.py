@@ -190,6 +190,12 @@ COLUMN_NOUNS = tuple(
 )
 
 
+# SQL keywords sqlglot will not take as a bare table or column name.
+_NOT_NAMES = frozenset({"case", "grant", "limit"})
+ENTITY_NOUNS = tuple(w for w in ENTITY_NOUNS if w not in _NOT_NAMES)
+COLUMN_NOUNS = tuple(w for w in COLUMN_NOUNS if w not in _NOT_NAMES)
+
+
 def _renames(rng: random.Random, ents: dict[str, D.Entity]) -> dict[str, str]:
     """Entity -> new snake_case name for about half the schemas (no two entities share a name)."""
     if rng.random() < 0.5:
