@@ -94,8 +94,10 @@ def fit_prompt(
     return prompt.render(req.question, fit.schema, req.dialect, template), fit.dropped
 
 
-def _score(attempt: Attempt) -> int:
-    return len(attempt.errors)
+def _score(attempt: Attempt) -> tuple[int, int]:
+    """Lower is better: a statement that parses beats one that does not, then fewer errors."""
+    unparsed = any(e.kind == "syntax" for e in attempt.errors)
+    return (int(unparsed), len(attempt.errors))
 
 
 def _check(req: Request, answer: str, executor: Executor | None) -> Attempt:
@@ -141,7 +143,7 @@ def run_chain(
         history.append(attempt)
         if on_attempt:
             on_attempt(attempt)
-        if best is None or _score(attempt) <= _score(best):
+        if best is None or _score(attempt) <= _score(best):  # ties: the later, repaired attempt
             best = attempt
         if attempt.validation.valid:
             return attempt, history

@@ -129,3 +129,11 @@ def test_repairs_stop_when_the_conversation_outgrows_the_context(shop: schema_mo
     result = generate_sql(Request("q", shop, "sqlite"), backend, GenParams(max_tokens=50))
     assert len(backend.calls) == 1 and result.attempts == 1 and not result.valid
     assert backend.calls[0][1].max_tokens == 50
+
+
+def test_a_statement_that_parses_beats_a_later_one_that_does_not(shop: schema_mod.Schema) -> None:
+    answers = ["SELECT nme FROM customers", "SELECT FROM WHERE", "no sql here"]
+    result = generate_sql(Request("q", shop, "sqlite", max_repairs=2), Scripted(answers), GenParams())
+    assert not result.valid and result.attempts == 3
+    assert result.sql == "SELECT nme FROM customers"
+    assert [e.kind for e in result.errors] == ["unknown_column"]
