@@ -196,16 +196,6 @@ def test_no_weights_at_all(tmp_path: Path) -> None:
         load_model(path)
 
 
-def test_quantization_is_refused_until_available(tiny_checkpoint: Path) -> None:
-    try:
-        import arctic_cli.engine.quant  # noqa: F401
-    except ImportError:
-        with pytest.raises(UsageError, match="quantization is not available yet"):
-            load_model(tiny_checkpoint, quant="int8")
-    else:
-        pytest.skip("quantization exists: its own tests cover it")
-
-
 _PEAK_SCRIPT = """
 import sys, threading, torch
 def anon_rss():  # anonymous memory only: file pages of libtorch coming and going do not count
