@@ -267,7 +267,7 @@ class ChatSession:
             return Shown("usage: /sql QUESTION", "error")
         if self.schema is None:
             return Shown("no schema loaded: /schema FILE or /db PATH first", "error")
-        from arctic_cli.sql.prompt import render_schema
+        from arctic_cli.sql.prompt import schema_hash
         from arctic_cli.sql.task import Request, generate_sql
 
         start = time.perf_counter()
@@ -277,7 +277,7 @@ class ChatSession:
             self.settings, command="sql", model=result.model, prompt=arg, response=result.sql,
             prompt_tokens=result.usage.prompt_tokens, completion_tokens=result.usage.completion_tokens,
             seconds=time.perf_counter() - start,
-            schema_hash=history.schema_hash(render_schema(self.schema)),
+            schema_hash=schema_hash(self.schema),
             sql=result.sql, valid=result.valid,
         )  # fmt: skip
         self.transcript += [

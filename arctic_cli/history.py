@@ -8,7 +8,6 @@ Logging is off when the resolved settings say `log = false` (`--no-log`, `ARCTIC
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import sys
 from datetime import datetime, timezone
@@ -32,7 +31,7 @@ CREATE TABLE IF NOT EXISTS exchanges (
     prompt_tokens INTEGER,
     completion_tokens INTEGER,
     seconds REAL,
-    schema_hash TEXT,                 -- sql only: see schema_hash()
+    schema_hash TEXT,                 -- sql only: arctic_cli.sql.prompt.schema_hash()
     sql TEXT,                         -- sql only: the final statement
     valid INTEGER                     -- sql and code: 1 valid, 0 invalid
 )
@@ -47,11 +46,6 @@ def db_path(home: Path | None = None) -> Path:
 
         home = arctic_home()
     return home / DB_NAME
-
-
-def schema_hash(schema_text: str) -> str:
-    """A short stable fingerprint of a schema's text (what `schema_hash` stores for sql)."""
-    return hashlib.sha256(schema_text.encode("utf-8")).hexdigest()[:16]
 
 
 def _warn_once(message: str) -> None:

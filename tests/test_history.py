@@ -18,7 +18,7 @@ def test_round_trip_newest_first(tmp_path: Path) -> None:
     first = history.record(ON, command="ask", model="m", prompt="p1", response="r1",
                            prompt_tokens=3, completion_tokens=4, seconds=0.12345, home=tmp_path)  # fmt: skip
     second = history.record(ON, command="sql", model="m", prompt="q", response="SELECT 1", sql="SELECT 1",
-                            valid=True, schema_hash=history.schema_hash("CREATE TABLE t (a)"), home=tmp_path)  # fmt: skip
+                            valid=True, schema_hash="0123456789abcdef", home=tmp_path)  # fmt: skip
     assert (first, second) == (1, 2)
     entries = history.recent(home=tmp_path)
     assert [e["id"] for e in entries] == [2, 1]

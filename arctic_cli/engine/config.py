@@ -139,6 +139,11 @@ def read_config(model_dir: str | Path) -> ArcticConfig:
             f"{path} not found",
             hint="a model directory holds config.json plus model.safetensors (or shards)",
         )
+    return ArcticConfig.from_dict(read_json_object(path), source=str(path))
+
+
+def read_json_object(path: Path) -> dict[str, Any]:
+    """A checkpoint's JSON file as a dict (UsageError naming the file when it is not one)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
@@ -147,4 +152,4 @@ def read_config(model_dir: str | Path) -> ArcticConfig:
         ) from None
     if not isinstance(data, dict):
         raise UsageError(f"{path} is not a JSON object", hint="re-download the checkpoint")
-    return ArcticConfig.from_dict(data, source=str(path))
+    return data

@@ -17,12 +17,12 @@ character; `StopStrings` cuts a text stream at the first stop string, holding ba
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from arctic_cli.engine.config import read_json_object
 from arctic_cli.errors import UsageError
 
 Message = dict[str, str]
@@ -210,16 +210,6 @@ class StopStrings:
         return "" if self.stopped else held
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise UsageError(
-            f"{path} is not valid JSON: {e}", hint="re-download the checkpoint"
-        ) from None
-    if not isinstance(data, dict):
-        raise UsageError(f"{path} is not a JSON object", hint="re-download the checkpoint")
-    return data
 
 
 def _backend(model_dir: Path) -> Any:
@@ -253,7 +243,7 @@ def load_tokenizer(
     model_dir = Path(model_dir)
     backend = _backend(model_dir)
     config_path = model_dir / "tokenizer_config.json"
-    tok_config = _read_json(config_path) if config_path.is_file() else {}
+    tok_config = read_json_object(config_path) if config_path.is_file() else {}
     specials: dict[str, int] = {}
     for token_id, added in backend.get_added_tokens_decoder().items():
         if added.special:
