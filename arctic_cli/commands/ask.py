@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from arctic_cli import output
+from arctic_cli import output, textfiles
 from arctic_cli.commands.logs import NoLogOpt, log_flag
 from arctic_cli.commands.options import (
     ApiKeyOpt,
@@ -39,26 +39,6 @@ def read_stdin() -> str:
         raise UsageError("stdin is not text", hint="pipe a text file, not a binary one") from None
 
 
-def read_text(path: Path, what: str) -> str:
-    """A text file's contents; missing, unreadable or binary files are bad input (exit 2)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{what} {path} does not exist", hint="check the path") from None
-    except IsADirectoryError:
-        raise UsageError(f"{what} {path} is a directory", hint="pass a text file") from None
-    except OSError as e:
-        raise UsageError(
-            f"cannot read {what} {path}: {e.strerror}", hint="check its permissions"
-        ) from None
-    if b"\x00" in data:
-        raise UsageError(f"{what} {path} is a binary file", hint="pass a text file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise UsageError(f"{what} {path} is not UTF-8 text", hint="convert it to UTF-8") from None
-
-
 def build_prompt(prompt: str | None, piped: str) -> str:
     """The user message: the piped context first, then the instruction (either may be absent)."""
     parts = [p.strip("\n") for p in (piped, prompt or "") if p.strip()]
@@ -71,7 +51,7 @@ def system_prompt(system: str | None, system_file: Path | None) -> str | None:
     if system is not None and system_file is not None:
         raise UsageError("--system and --system-file both given", hint="pass one of them")
     if system_file is not None:
-        return read_text(system_file, "system file").strip() or None
+        return textfiles.read_text(system_file, "system file").strip() or None
     if system is None:
         return None
     return system.strip() or None

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from arctic_cli import output
-from arctic_cli.commands.ask import read_text
+from arctic_cli import output, textfiles
 from arctic_cli.commands.logs import NoLogOpt, log_flag
 from arctic_cli.commands.options import (
     ApiKeyOpt,
@@ -100,7 +99,7 @@ def code(
             raise UsageError(
                 f"no folder {output_path.parent} for {output_path}", hint="create it first"
             )
-    context = [(str(p), read_text(p, "context file")) for p in file or []]
+    context = [(str(p), textfiles.read_text(p, "context file")) for p in file or []]
 
     from arctic_cli import backends, history
     from arctic_cli.codegen.task import generate_code

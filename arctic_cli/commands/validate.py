@@ -39,10 +39,7 @@ def read_sql(arg: str) -> str:
         return arg
     from arctic_cli.sql.schema import read_text_file
 
-    try:
-        return read_text_file(path)
-    except UsageError as e:
-        raise UsageError(e.message.replace("schema file", "SQL file"), hint=e.hint) from None
+    return read_text_file(path, "SQL file")
 
 
 def validate(

@@ -76,10 +76,9 @@ class EvalReport:
 
 
 def load_suite(path: Path) -> list[SuiteItem]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"cannot read suite {path}: {e}", hint="pass a JSONL file") from None
+    from arctic_cli import textfiles
+
+    lines = textfiles.read_text(path, "suite", hint="pass a JSONL file").splitlines()
     items = []
     for n, line in enumerate(lines, 1):
         if not line.strip():

@@ -23,12 +23,9 @@ Message = dict[str, str]
 def load_template(name: str, override: Path | None = None) -> str:
     """A template's text: `override` (a user's file) or the packaged `prompts/<name>`."""
     if override is not None:
-        try:
-            return override.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise UsageError(
-                f"cannot read prompt file {override}: {e}", hint="pass a UTF-8 text file"
-            ) from None
+        from arctic_cli import textfiles
+
+        return textfiles.read_text(override, "prompt file")
     from importlib.resources import files
 
     return files("arctic_cli.prompts").joinpath(name).read_text(encoding="utf-8")

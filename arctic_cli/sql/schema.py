@@ -294,31 +294,14 @@ def parse_ddl(text: str, dialect: str, source: str = "<ddl>") -> list[Table]:
     return tables
 
 
-def read_text_file(path: Path) -> str:
-    """A schema file's text, or a UsageError for missing, unreadable or binary files."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"schema file not found: {path}", hint="check the path") from None
-    except IsADirectoryError:
-        raise UsageError(f"schema path is a directory: {path}", hint="pass a .sql file") from None
-    except OSError as e:
-        raise UsageError(
-            f"cannot read schema file {path}: {e.strerror}", hint="check its permissions"
-        ) from None
+def read_text_file(path: Path, what: str = "schema file") -> str:
+    """A DDL/SQL file's text; a database file passed by mistake points at --db."""
+    from arctic_cli import textfiles
+
+    data = textfiles.read_bytes(path, what)
     if data.startswith(SQLITE_MAGIC) or _is_duckdb(data[:16]):
         raise UsageError(f"{path} is a database, not a DDL file", hint=f"use --db {path}")
-    if b"\x00" in data[:8192]:
-        raise UsageError(
-            f"schema file {path} is binary, not SQL text",
-            hint="pass a .sql file with CREATE TABLE statements",
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(
-            f"schema file {path} is not UTF-8 text", hint="convert it to UTF-8"
-        ) from None
+    return textfiles.decode(data, path, what, hint="pass a .sql file with CREATE TABLE statements")
 
 
 def from_files(paths: Sequence[Path], dialect: str) -> Schema:

@@ -110,7 +110,7 @@ def test_unsupported_transpile_exits_3(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["", "--schema", SHOP], "error: empty SQL"),
-        (["missing.sql", "--schema", SHOP], "error: SQL file not found: missing.sql"),
+        (["missing.sql", "--schema", SHOP], "error: SQL file missing.sql does not exist"),
         (["SELECT 1"], "error: give either --schema FILE or --db PATH"),
         (["SELECT 1", "--db", SHOP], "is not a SQLite or DuckDB database"),
     ],

@@ -85,4 +85,4 @@ def test_bad_suite_exits_2_before_any_model_loads(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(backends, "open_backend", fail, raising=False)
     result = CliRunner().invoke(app, ["eval", "sql", str(tmp_path / "missing.jsonl")])
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: cannot read suite")
+    assert result.stderr.startswith(f"error: suite {tmp_path / 'missing.jsonl'} does not exist")

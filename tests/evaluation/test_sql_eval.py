@@ -70,7 +70,7 @@ def test_bad_suites_are_usage_errors(tmp_path: Path) -> None:
     bad.write_text('{"db": "missing.sqlite", "question": "q", "gold": "SELECT 1"}\n', encoding="utf-8")
     with pytest.raises(UsageError, match="database not found"):
         load_suite(bad)
-    with pytest.raises(UsageError, match="cannot read suite"):
+    with pytest.raises(UsageError, match="suite .* does not exist"):
         load_suite(tmp_path / "nope.jsonl")
 
 

@@ -28,7 +28,7 @@ def test_template_override_file(tmp_path: Path, shop: Schema) -> None:
     path.write_text("Q={question} D={dialect} {keep braces}\n{schema}")
     (message,) = prompt.render("q?", shop, "duckdb", prompt.load_template("sql.txt", path))
     assert message["content"].startswith("Q=q? D=duckdb {keep braces}\ncustomers(")
-    with pytest.raises(UsageError, match="cannot read prompt file"):
+    with pytest.raises(UsageError, match="prompt file .*missing.txt does not exist"):
         prompt.load_template("sql.txt", tmp_path / "missing.txt")
 
 

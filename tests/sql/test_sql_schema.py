@@ -87,8 +87,8 @@ def test_reading_the_catalog_leaves_the_file_untouched(shop_db: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (None, "schema file not found"),
-        (b"\x00\x01\x02binary", "is binary"),
+        (None, "does not exist"),
+        (b"\x00\x01\x02binary", "is a binary file"),
         (b"\xff\xfe\xfa not utf8", "is not UTF-8"),
         (b"CREATE TABLE t (a INT,\n  b INT\n  c INT)", "cannot parse the DDL in"),
         (b"-- nothing here\nSELECT 1;", "no CREATE TABLE statements"),

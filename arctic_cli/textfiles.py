@@ -1,0 +1,36 @@
+"""Reading the text files users pass (schemas, SQL, prompts, context files, suites): one set of errors.
+
+Every failure is a UsageError (exit 2) naming what the file was for: missing, a directory,
+unreadable, binary (a NUL byte) or not UTF-8. A UTF-8 byte-order mark is dropped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from arctic_cli.errors import UsageError
+
+
+def read_bytes(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{what} {path} does not exist", hint="check the path") from None
+    except IsADirectoryError:
+        raise UsageError(f"{what} {path} is a directory", hint="pass a text file") from None
+    except OSError as e:
+        raise UsageError(f"cannot read {what} {path}: {e.strerror}", hint="check its permissions") from None
+
+
+def decode(data: bytes, path: Path, what: str, hint: str = "pass a text file") -> str:
+    if b"\x00" in data[:8192]:
+        raise UsageError(f"{what} {path} is a binary file", hint=hint)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{what} {path} is not UTF-8 text", hint="convert it to UTF-8") from None
+
+
+def read_text(path: Path, what: str, hint: str = "pass a text file") -> str:
+    """A user's text file, or a UsageError saying why it cannot be used."""
+    return decode(read_bytes(path, what), path, what, hint)

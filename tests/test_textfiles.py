@@ -1,0 +1,47 @@
+"""One reader for the text files users pass: each failure is exit 2 with a message naming the file's role."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from arctic_cli.errors import UsageError
+from arctic_cli.textfiles import read_text
+
+
+def test_reads_utf8_and_drops_a_bom(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_bytes("\ufeffhéllo".encode())
+    assert read_text(f, "context file") == "héllo"
+
+
+@pytest.mark.parametrize(
+    ("setup", "needle"),
+    [
+        (lambda p: None, "context file {p} does not exist"),
+        (lambda p: p.mkdir(), "context file {p} is a directory"),
+        (lambda p: p.write_bytes(b"PK\x03\x04\x00\x00"), "context file {p} is a binary file"),
+        (lambda p: p.write_bytes(b"\xff\xfe\xfa"), "context file {p} is not UTF-8 text"),
+    ],
+)
+def test_bad_files_are_usage_errors(tmp_path: Path, setup, needle: str) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "f"
+    setup(p)
+    with pytest.raises(UsageError) as exc:
+        read_text(p, "context file")
+    assert exc.value.message == needle.format(p=p)
+    assert exc.value.exit_code == 2
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = tmp_path / "f"
+    p.write_text("x")
+
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)  # root can read a chmod 000 file
+    with pytest.raises(UsageError) as exc:
+        read_text(p, "context file")
+    assert exc.value.message == f"cannot read context file {p}: Permission denied"
