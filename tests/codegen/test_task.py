@@ -2,36 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
+from scripted import Scripted  # type: ignore[import-not-found]
 
-from arctic_cli.backends import GenParams, Message, Usage
+from arctic_cli.backends import GenParams
 from arctic_cli.codegen.task import generate_code, render_prompt
 from arctic_cli.errors import UsageError
-
-
-class Scripted:
-    """Answers from a list, in order; counts a token per word."""
-
-    name = "scripted"
-
-    def __init__(self, answers: list[str], context_window: int = 4096) -> None:
-        self.answers = list(answers)
-        self.context_window = context_window
-        self.calls: list[tuple[list[Message], GenParams]] = []
-
-    def count_tokens(self, messages: list[Message]) -> int:
-        return sum(len(m["content"].split()) + 2 for m in messages)
-
-    def stream(self, messages: list[Message], params: GenParams, usage: Usage) -> Iterator[str]:
-        self.calls.append((messages, params))
-        answer = self.answers.pop(0)
-        usage.prompt_tokens = self.count_tokens(messages)
-        for word in answer.split(" "):
-            usage.completion_tokens += 1
-            yield word + " "
-
 
 BAD = "```python\ndef f(:\n    pass\n```"
 GOOD = "```python\ndef f():\n    pass\n```"

@@ -6,38 +6,19 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from scripted import Scripted  # type: ignore[import-not-found]
 from typer.testing import CliRunner
 
 from arctic_cli import backends
-from arctic_cli.backends import GenParams, Message, Usage
 from arctic_cli.cli import app
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SHOP = str(EXAMPLES / "shop.sql")
 QUESTION = "How many orders did each customer place?"
 RIGHT = "SELECT c.name, COUNT(o.id) AS orders FROM customers AS c LEFT JOIN orders AS o ON o.customer_id = c.id GROUP BY c.name ORDER BY c.name"
-
-
-class Scripted:
-    """A test double for a model: answers from a list, in order, and records every request."""
-
-    name = "scripted"
-    context_window = 4096
-
-    def __init__(self, answers: list[str]) -> None:
-        self.answers = list(answers)
-        self.calls: list[tuple[list[Message], GenParams]] = []
-
-    def count_tokens(self, messages: list[Message]) -> int:
-        return sum(len(m["content"].split()) + 2 for m in messages)
-
-    def stream(self, messages: list[Message], params: GenParams, usage: Usage) -> Iterator[str]:
-        self.calls.append((messages, params))
-        yield self.answers.pop(0)
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sql_scripted import Scripted  # type: ignore[import-not-found]
+from scripted import Scripted  # type: ignore[import-not-found]
 
 from arctic_cli.backends import GenParams
 from arctic_cli.sql import schema as schema_mod

@@ -1,14 +1,15 @@
-"""A scripted stand-in for a model in the text-to-SQL tests (a test double, not a model)."""
+"""A scripted stand-in for a model (a test double, not a model), shared by the task and command tests."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from arctic_cli.backends import GenParams, Message, Usage
 
 
 class Scripted:
-    """A test double for a model: answers from a list, in order, and records every request."""
+    """Answers from a list, in order, streamed word by word; records every request; a token per word."""
 
     name = "scripted"
 
@@ -24,5 +25,6 @@ class Scripted:
         self.calls.append((messages, params))
         answer = self.answers.pop(0)
         usage.prompt_tokens = self.count_tokens(messages)
-        usage.completion_tokens = len(answer.split())
-        yield answer
+        for piece in re.findall(r"\S+\s*|\s+", answer):  # pieces join back to the exact answer
+            usage.completion_tokens += 1
+            yield piece
