@@ -231,10 +231,11 @@ def open_backend(settings: Any, progress: bool = True) -> Backend:
                                  hint="run a local model with --model DIR") from None  # fmt: skip
         return EndpointBackend(settings.endpoint, settings.api_key, settings.remote_model)
     model_dir = resolve_model_dir(settings.model)
-    from arctic_cli.output import warn
+    from arctic_cli.output import err, warn
 
     _set_threads()
-    bar = _LoadBar(f"loading {model_dir.name}") if progress else None
+    # a bar only on a terminal: in a pipe or a log it would leave a stray line on stderr
+    bar = _LoadBar(f"loading {model_dir.name}") if progress and err().is_terminal else None
     quant = None if settings.quant in (None, "none") else settings.quant
     try:
         return LocalBackend(model_dir, device=settings.device, quant=quant, progress=bar, warn=warn)

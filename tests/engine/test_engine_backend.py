@@ -95,3 +95,13 @@ def test_progress_bar_only_after_delay(monkeypatch) -> None:
     bar = backends._LoadBar("loading", delay=60.0)
     bar(10, 100)
     assert bar.progress is None  # a quick load shows nothing
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tiny_checkpoint: Path, tmp_path: Path, monkeypatch, capfd) -> None:
+    made: list[str] = []
+    monkeypatch.setattr(backends, "_LoadBar", lambda label, *a, **k: made.append(label))
+    monkeypatch.setenv("ARCTIC_HOME", str(tmp_path))
+    settings = resolve({"model": str(tiny_checkpoint)}, env={})
+    backends.open_backend(settings, progress=True)
+    assert made == []  # under pytest stderr is captured, i.e. not a terminal
+    assert capfd.readouterr().err == ""
