@@ -142,15 +142,22 @@ def collate(batch: Sequence[Tokenized], pad_id: int) -> tuple[Any, Any]:
 
 
 class RouterStats:
-    """Collects router logits through forward hooks on every `block_sparse_moe.gate`."""
+    """Collects router logits through forward hooks on every `block_sparse_moe.gate`.
+
+    Only forwards in training mode count, so evaluation never leaks into the next step's loss.
+    """
 
     def __init__(self, model: Any) -> None:
         self.logits: list[Any] = []
         self.handles = [
-            module.register_forward_hook(lambda _m, _i, out: self.logits.append(out))
+            module.register_forward_hook(self._collect)
             for name, module in model.named_modules()
             if name.endswith("block_sparse_moe.gate")
         ]
+
+    def _collect(self, module: Any, _inputs: Any, out: Any) -> None:
+        if module.training:
+            self.logits.append(out)
 
     def load_balancing_loss(self, top_k: int) -> Any:
         """Switch Transformer loss, mean over layers: E * sum_e (fraction routed to e) * (mean prob of e)."""
@@ -212,7 +219,7 @@ def _optimizer(model: Any, cfg: TrainConfig) -> Any:
     return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.95), eps=1e-8)
 
 
-def _loss(model: Any, stats: RouterStats, batch: Sequence[Tokenized], cfg: TrainConfig, pad: int) -> tuple[Any, Any, int]:
+def _loss(model: Any, stats: RouterStats | None, batch: Sequence[Tokenized], cfg: TrainConfig, pad: int) -> tuple[Any, Any, int]:
     import torch
     import torch.nn.functional as F
 
@@ -221,7 +228,7 @@ def _loss(model: Any, stats: RouterStats, batch: Sequence[Tokenized], cfg: Train
     with torch.autocast(device_type=torch.device(cfg.device).type, dtype=torch.bfloat16, enabled=cfg.bf16):
         logits = model(inputs)  # [B, T, V]
     lm = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100)
-    aux = stats.load_balancing_loss(model.config.num_experts_per_tok)
+    aux = stats.load_balancing_loss(model.config.num_experts_per_tok) if stats else torch.zeros(())
     return lm, aux, int(inputs.numel())
 
 
@@ -229,19 +236,16 @@ def evaluate(model: Any, batches: Sequence[Sequence[Tokenized]], cfg: TrainConfi
     """Mean answer-token loss over the eval batches."""
     import torch
 
-    stats = RouterStats(model)
     model.eval()
     total, count = 0.0, 0
     try:
         with torch.no_grad():
             for batch in batches:
-                lm, _, _ = _loss(model, stats, batch, cfg, pad)
+                lm, _, _ = _loss(model, None, batch, cfg, pad)
                 n = sum(len(e.ids) - e.n_prompt for e in batch)
                 total += float(lm) * n
                 count += n
     finally:
-        for h in stats.handles:
-            h.remove()
         model.train()
     return total / max(1, count)
 

@@ -73,6 +73,13 @@ def test_load_balancing_loss_is_one_when_uniform_and_higher_when_collapsed() -> 
     model = build_model(64, TINY, 0, 1, 2)
     stats = RouterStats(model)
     assert len(stats.handles) == TINY["num_hidden_layers"]
+    ids = torch.randint(0, 64, (1, 5))
+    model.eval()
+    model(ids)
+    assert stats.logits == []  # evaluation does not count
+    model.train()
+    model(ids)
+    assert len(stats.logits) == TINY["num_hidden_layers"]
     stats.logits = [torch.zeros(1000, 4)]  # uniform router
     assert float(stats.load_balancing_loss(2)) == pytest.approx(1.0, abs=1e-5)
     collapsed = torch.full((1000, 4), -10.0)
