@@ -41,14 +41,16 @@ def describe(name: str, path: Path, default: bool) -> ModelInfo | None:
         files = sorted(path.glob("*.safetensors"))
         parameters = 0
         for f in files:
-            for key, meta in _header(f).items():
-                if key != "__metadata__" and not key.endswith((".scales", ".zeros")):
-                    parameters += prod(meta["shape"])
+            header = _header(f)
+            for key, meta in header.items():
+                if key == "__metadata__" or key.endswith((".scales", ".zeros")):
+                    continue
+                n = prod(meta["shape"])
+                packed = meta.get("dtype") == "U8" and key.removesuffix(".weight") + ".zeros" in header
+                parameters += 2 * n if packed else n  # int4: two weights per stored byte
     except (OSError, ValueError, KeyError, struct.error):
         return None
     quant = (config.get("quantization") or {}).get("mode", "none")
-    if quant == "int4":
-        parameters *= 2  # two 4-bit weights per stored byte
     return ModelInfo(
         name=name,
         path=str(path),

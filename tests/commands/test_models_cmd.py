@@ -63,3 +63,15 @@ def test_model_name_resolves_in_arctic_home(home: Path) -> None:
     with pytest.raises(UsageError) as exc:
         backends.resolve_model_dir("nope")
     assert "neither a directory nor a model in" in exc.value.message
+
+
+def test_int4_parameters_count_two_per_packed_byte(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from arctic_cli.engine.quant_io import quantize_checkpoint
+    from arctic_cli.models.catalog import describe
+
+    src = home / "models" / "tiny"
+    quantize_checkpoint(src, home / "q4", "int4", 32)
+    plain, q4 = describe("a", src, False), describe("b", home / "q4", False)
+    assert plain is not None and q4 is not None and q4.quant == "int4"
+    # layers the int4 kernel cannot take stay float, so the count must match exactly either way
+    assert q4.parameters == plain.parameters
