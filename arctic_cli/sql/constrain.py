@@ -2,12 +2,14 @@
 
 The local engine calls `hook(generated_ids, logits) -> logits` before choosing each token. Inside
 the SQL part of the answer (after a ```sql fence, or from a leading SELECT/WITH), every word the
-model writes must be a table, column or schema name, an SQL keyword or function, a number, or an
-alias it introduced (any word right after AS, WITH or a table name is taken as a new alias).
-String literals, quoted identifiers and comments are left alone. Only the `top_k` most likely
-tokens are checked (a full vocabulary scan in Python would cost more than a decode step), so
-inside SQL sampling is also cut to those `top_k`; when none of them is allowed the logits pass
-unchanged and validation + repair catch the mistake.
+model writes must fit the schema where it stands (see `Checker`: tables after FROM/JOIN, the
+qualified table's columns after `alias.`, new aliases after AS/WITH or a table, SQL words and
+the schema's names elsewhere).
+String literals and comments are left alone; quoted identifiers are checked like bare words.
+The `top_k` most likely tokens are checked first (a full vocabulary scan in Python costs more than
+a decode step), so inside SQL sampling is also cut to those `top_k`; only when none of them is
+allowed are the next 16x, then the whole vocabulary, scanned. When no token at all can continue,
+the logits pass unchanged and validation + repair catch the mistake.
 """
 
 from __future__ import annotations
@@ -21,78 +23,114 @@ from typing import Any, Protocol
 from arctic_cli.sql.schema import Schema
 
 _WORD_START = re.compile(r"[A-Za-z_]")
-_EXTRA = [
-    "select",
-    "from",
-    "where",
-    "and",
-    "or",
-    "not",
-    "in",
-    "is",
-    "null",
-    "like",
-    "between",
-    "by",
-    "on",
-    "as",
-    "join",
-    "left",
-    "right",
-    "inner",
-    "outer",
-    "cross",
-    "full",
-    "group",
-    "order",
-    "having",
-    "limit",
-    "offset",
-    "distinct",
-    "case",
-    "when",
-    "then",
-    "else",
-    "end",
-    "union",
-    "all",
-    "except",
-    "intersect",
-    "exists",
-    "asc",
-    "desc",
-    "nulls",
-    "first",
-    "last",
-    "over",
-    "partition",
-    "filter",
-    "true",
-    "false",
-    "main",
-    "with",
-    "recursive",
-    "cast",
-    "integer",
-    "int",
-    "real",
-    "text",
-    "date",
-    "count",
-    "sum",
-    "avg",
-    "min",
-    "max",
-    "julianday",
-    "printf",
-    "instr",
-    "trim",
-    "abs",
-    "typeof",
-    "datetime",
-    "time",
-]
+# Words a read-only query is made of (besides the dialect's functions, which must be called):
+# a curated list rather than the tokenizer's hundreds of DDL/DML keywords (VOLATILE, ...).
+_KEYWORDS = frozenset(
+    [
+        "select",
+        "from",
+        "where",
+        "and",
+        "or",
+        "not",
+        "in",
+        "is",
+        "null",
+        "like",
+        "ilike",
+        "glob",
+        "between",
+        "by",
+        "on",
+        "as",
+        "join",
+        "left",
+        "right",
+        "inner",
+        "outer",
+        "cross",
+        "full",
+        "natural",
+        "using",
+        "group",
+        "order",
+        "having",
+        "limit",
+        "offset",
+        "fetch",
+        "next",
+        "rows",
+        "row",
+        "only",
+        "top",
+        "distinct",
+        "case",
+        "when",
+        "then",
+        "else",
+        "end",
+        "union",
+        "all",
+        "except",
+        "intersect",
+        "exists",
+        "any",
+        "some",
+        "asc",
+        "desc",
+        "nulls",
+        "first",
+        "last",
+        "over",
+        "partition",
+        "filter",
+        "within",
+        "window",
+        "range",
+        "preceding",
+        "following",
+        "unbounded",
+        "current",
+        "true",
+        "false",
+        "main",
+        "with",
+        "recursive",
+        "cast",
+        "integer",
+        "int",
+        "bigint",
+        "smallint",
+        "real",
+        "float",
+        "double",
+        "decimal",
+        "numeric",
+        "text",
+        "varchar",
+        "char",
+        "boolean",
+        "date",
+        "time",
+        "datetime",
+        "timestamp",
+        "interval",
+        "year",
+        "month",
+        "day",
+        "hour",
+        "minute",
+        "second",
+        "qualify",
+        "escape",
+        "collate",
+    ]
+)
 _FREE_AFTER = frozenset({"as", "with"})  # the next word names something new
+_TABLE_AFTER = frozenset({"from", "join"})  # the next word is a table (or a CTE)
+_SHORT_ALIAS = re.compile(r"[a-z][a-z0-9_]{0,2}|t\d+")  # `o`, `c1`, `t12`: implicit aliases
+_SIMPLE = re.compile(r"(\s*)([A-Za-z0-9_$]+)")  # a token that is (space +) one word piece
+_EARLY_ALIAS = re.compile(r"[a-z]\d*")  # `T1.name` before `FROM t AS T1`: one letter, digits
 
 
 class Decoder(Protocol):
@@ -103,62 +141,140 @@ def _plain(name: str) -> str:
     return name.strip('"`[]').lower()
 
 
-def vocabulary(schema: Schema, dialect: str) -> tuple[list[str], set[str]]:
-    """(every allowed word, sorted, lower case; the table names) for `schema` in `dialect`."""
+@dataclass
+class Vocabulary:
+    """Every allowed word (lower case, sorted), the table names and each table's columns."""
+
+    words: list[str]
+    tables: set[str]
+    columns: dict[str, list[str]]  # table -> its columns, sorted
+    qualifiers: list[str] = field(
+        default_factory=list
+    )  # what may stand before `.table`: schemas, `main`
+    functions: set[str] = field(default_factory=set)  # words that are only a function: need `(`
+
+
+def vocabulary(schema: Schema, dialect: str) -> Vocabulary:
+    """The words `schema` lets a query in `dialect` use: keywords, functions, tables, columns."""
     from sqlglot.dialects.dialect import Dialect
 
     d = Dialect.get_or_raise(dialect)
-    words = {k.lower() for k in d.tokenizer_class.KEYWORDS if re.fullmatch(r"[A-Za-z_]+", k)}
-    words |= {k.lower() for k in d.parser_class.FUNCTIONS if re.fullmatch(r"[A-Za-z_0-9]+", k)}
-    words |= set(_EXTRA)
+    functions = {k.lower() for k in d.parser_class.FUNCTIONS if re.fullmatch(r"[A-Za-z_0-9]+", k)}
+    functions |= {
+        "count",
+        "sum",
+        "avg",
+        "min",
+        "max",
+        "julianday",
+        "printf",
+        "instr",
+        "trim",
+        "abs",
+    }
+    words = set(_KEYWORDS) | functions
     tables: set[str] = set()
+    columns: dict[str, set[str]] = {}
+    qualifiers = {"main"}
     for table in schema.tables:
-        tables.add(_plain(table.name))
+        name = _plain(table.name)
+        tables.add(name)
         if table.db:
-            words.add(_plain(table.db))
-        words |= {_plain(c.name) for c in table.columns}
-    words |= tables
-    return sorted(words), tables
+            qualifiers.add(_plain(table.db))
+        columns.setdefault(name, set()).update(_plain(c.name) for c in table.columns)
+        words |= columns[name]
+    words |= tables | qualifiers
+    names = tables | qualifiers | {c for cols in columns.values() for c in cols}
+    return Vocabulary(
+        sorted(words),
+        tables,
+        {t: sorted(c) for t, c in columns.items()},
+        sorted(qualifiers),
+        functions - _KEYWORDS - names,
+    )
 
 
 @dataclass
 class LexState:
     """Where a SQL text stands: inside a string/quoted name/comment, the word being typed, context."""
 
-    mode: str = ""  # "" | "'" | '"' | "-" (line comment)
+    mode: str = ""  # "" | "'" | '"' | "`" | "-" (line comment)
     word: str = ""  # the word in progress (lower case)
     prev: str = ""  # the last complete word or punctuation character
-    aliases: set[str] = field(default_factory=set)
+    prev2: str = ""  # the one before it (`orders AS o`: o names orders)
+    aliases: dict[str, str] = field(default_factory=dict)  # alias -> its table ("" if not a table)
+    qualifier: str | None = None  # the word before a `.` while the word after it is typed
     ok: bool = True  # False once a word broke the rules
+
+    def copy(self) -> LexState:
+        return replace(self, aliases=dict(self.aliases))
+
+
+def _has_prefix(words: list[str], part: str) -> bool:
+    i = bisect.bisect_left(words, part)
+    return i < len(words) and words[i].startswith(part)
 
 
 class Checker:
-    """Feeds text to a `LexState`, checking each word against the allowed vocabulary."""
+    """Feeds text to a `LexState`, checking each word against the schema.
 
-    def __init__(self, words: list[str], tables: set[str]):
-        self.words = words
-        self.known = set(words)
-        self.tables = tables
+    Rules: after FROM/JOIN comes a table (or a CTE); after `x.` comes a column of x's table
+    when x is a known table or alias, else a column of some table; after AS or WITH any name
+    is a new alias; right after a table a short word (`o`, `t1`) is its alias; a word followed
+    by `.` may be an alias defined later (`SELECT T1.name FROM customers AS T1`); everything
+    else must be an SQL word, a table, a column or an alias already made.
+    """
 
-    def _free(self, state: LexState) -> bool:
-        return state.prev in _FREE_AFTER or state.prev in self.tables
+    def __init__(self, vocab: Vocabulary):
+        self.words = vocab.words
+        self.known = set(vocab.words)
+        self.tables = vocab.tables
+        self.columns = vocab.columns
+        self.all_columns = sorted({c for cols in vocab.columns.values() for c in cols})
+        self.sorted_tables = sorted(vocab.tables)
+        self.qualifiers = vocab.qualifiers
+        self.functions = vocab.functions
 
-    def _is_prefix(self, part: str) -> bool:
-        i = bisect.bisect_left(self.words, part)
-        return i < len(self.words) and self.words[i].startswith(part)
+    def _table_of(self, state: LexState, name: str) -> str | None:
+        if name in state.aliases:
+            return state.aliases[name] or None
+        return name if name in self.tables else None
 
-    def _finish_word(self, state: LexState) -> None:
+    def _finish_word(self, state: LexState, next_char: str) -> None:
         word = state.word
         state.word = ""
         if not word:
             return
-        if word[0].isdigit() or word in self.known or word in state.aliases:
+        qualifier, state.qualifier = state.qualifier, None
+        if word[0].isdigit():
             pass
-        elif self._free(state):
-            state.aliases.add(word)
+        elif qualifier is not None:
+            table = self._table_of(state, qualifier)
+            if table:
+                state.ok = word in self.columns[table]
+            else:  # an alias not defined yet, or a CTE's / subquery's output column
+                state.ok = word in self.all_columns or word in state.aliases
+        elif state.prev in _FREE_AFTER:
+            state.aliases[word] = (
+                self._table_of(state, state.prev2) or "" if state.prev == "as" else ""
+            )
+        elif state.prev in _TABLE_AFTER:
+            state.ok = (
+                word in self.tables
+                or word in state.aliases
+                or (next_char == "." and word in self.qualifiers)
+            )
+        elif word in state.aliases:
+            pass
+        elif word in self.known:
+            state.ok = next_char == "(" or word not in self.functions
+        elif state.prev in self.tables and _SHORT_ALIAS.fullmatch(word):
+            state.aliases[word] = state.prev
+        elif next_char == "." and _EARLY_ALIAS.fullmatch(word):
+            state.aliases[word] = ""  # used before its FROM defines it
         else:
             state.ok = False
-        state.prev = word
+        state.prev2, state.prev = state.prev, word
 
     def feed(self, state: LexState, text: str) -> LexState:
         for ch in text:
@@ -166,31 +282,71 @@ class Checker:
                 return state
             if state.mode == "-":
                 state.mode = "" if ch == "\n" else "-"
-            elif state.mode:
+            elif state.mode == "'":
+                if ch == "'":
+                    state.mode = ""
+                    state.prev2, state.prev = state.prev, "'"
+            elif state.mode:  # a quoted name: checked like a bare word
                 if ch == state.mode:
                     state.mode = ""
-                    state.prev = "name"
+                    if not state.word:
+                        state.ok = False  # ""
+                    self._finish_word(state, "")
+                else:
+                    state.word += ch.lower()
             elif ch.isalnum() or ch == "_" or ch == "$":
                 if state.word or _WORD_START.match(ch) or ch.isdigit():
                     state.word += ch.lower()
             else:
-                self._finish_word(state)
-                if ch in ("'", '"', "`"):
+                numeric = state.word[:1].isdigit()
+                self._finish_word(state, ch)
+                if not state.ok:
+                    return state
+                if ch == "'":
+                    state.mode = ch
+                    state.ok = state.prev not in _TABLE_AFTER  # FROM 'text' is no table
+                elif ch in ('"', "`"):
                     state.mode = ch
                 elif ch == "-" and state.prev == "-":
                     state.mode = "-"
+                elif (
+                    ch == "."
+                    and not numeric
+                    and (state.prev[:1].isalpha() or state.prev[:1] == "_")
+                ):
+                    state.qualifier = state.prev
                 elif not ch.isspace():
-                    state.prev = ch
+                    state.qualifier = None
+                    state.prev2, state.prev = state.prev, ch
         return state
 
     def partial_ok(self, state: LexState) -> bool:
         """Whether the word in progress can still become an allowed word."""
-        if not state.ok:
-            return False
-        part = state.word
-        if not part or state.mode or part[0].isdigit() or self._free(state):
+        return state.ok and self.part_ok(state, state.word)
+
+    def part_ok(self, state: LexState, part: str) -> bool:
+        """Whether `part`, typed as the word in progress in `state`, can still become allowed."""
+        if state.mode in ("'", "-") or not part or part[0].isdigit() or state.prev in _FREE_AFTER:
             return True
-        return self._is_prefix(part) or any(a.startswith(part) for a in state.aliases)
+        if state.qualifier is not None:
+            table = self._table_of(state, state.qualifier)
+            if table:
+                return _has_prefix(self.columns[table], part)
+            return _has_prefix(self.all_columns, part) or any(
+                a.startswith(part) for a in state.aliases
+            )
+        aliases = any(a.startswith(part) for a in state.aliases)
+        if state.prev in _TABLE_AFTER:
+            return (
+                aliases
+                or _has_prefix(self.sorted_tables, part)
+                or _has_prefix(self.qualifiers, part)
+            )
+        if state.mode == "" and state.prev in self.tables and _SHORT_ALIAS.fullmatch(part):
+            return True  # `FROM orders o`
+        if state.mode == "" and _EARLY_ALIAS.fullmatch(part):
+            return True  # may be an alias used before its FROM (`T1.`)
+        return aliases or _has_prefix(self.words, part)
 
 
 def sql_region(text: str) -> str | None:
@@ -218,9 +374,8 @@ class SchemaConstraint:
     def __init__(
         self, schema: Schema, tokenizer: Decoder, dialect: str, top_k: int = 64, prefix: str = ""
     ):
-        words, tables = vocabulary(schema, dialect)
         self.prefix = prefix  # answer text already there before the generated ids (a prefill)
-        self.checker = Checker(words, tables)
+        self.checker = Checker(vocabulary(schema, dialect))
         self.tokenizer = tokenizer
         self.stop_ids: frozenset[int] | None = getattr(tokenizer, "stop_ids", None)
         self.top_k = top_k
@@ -234,12 +389,28 @@ class SchemaConstraint:
             text = self._pieces[token_id] = self.tokenizer.decode([token_id])
         return text
 
-    def allowed(self, state: LexState, token_id: int) -> bool:
+    def allowed(self, state: LexState, token_id: int, finished: LexState | None = None) -> bool:
+        """Whether the SQL in `state` may go on with this token.
+
+        `finished` is `state` after a space (its word in progress completed): a token that is
+        only (space +) word characters is then checked by one prefix lookup, without feeding.
+        """
         piece = self.piece(token_id)
         if not piece:  # a special token: only a stop token may end the SQL
             return self.stop_ids is None or token_id in self.stop_ids
-        after = self.checker.feed(replace(state, aliases=set(state.aliases)), piece)
+        if finished is not None and state.mode == "":
+            m = _SIMPLE.fullmatch(piece)
+            if m:
+                if not m.group(1):  # continues the word in progress (or starts one after `(`, `.`)
+                    return self._fresh_ok(state, state.word + m.group(2).lower())
+                return finished.ok and self._fresh_ok(finished, m.group(2).lower())
+        after = self.checker.feed(state.copy(), piece)
         return self.checker.partial_ok(after)
+
+    def _fresh_ok(self, state: LexState, part: str) -> bool:
+        if part[0].isdigit() or _WORD_START.match(part):
+            return self.checker.part_ok(state, part)
+        return self.checker.partial_ok(self.checker.feed(state.copy(), part))  # `$x`: the slow way
 
     def __call__(self, generated_ids: list[int], logits: Any) -> Any:
         import torch
@@ -251,11 +422,19 @@ class SchemaConstraint:
         state = self.checker.feed(LexState(), region)
         if not state.ok:
             return logits  # already off the rails: leave it to validation
-        top = torch.topk(logits, min(self.top_k, logits.shape[-1]))
-        candidates = top.indices.tolist()
-        keep = [i for i in candidates if self.allowed(state, i)]
+        finished = self.checker.feed(state.copy(), " ")
+        vocab = logits.shape[-1]
+        keep: list[int] = []
+        seen = 0
+        for k in (self.top_k, self.top_k * 16, vocab):  # widen only when nothing likely is allowed
+            k = min(k, vocab)
+            candidates = torch.topk(logits, k).indices.tolist()
+            keep = [i for i in candidates[seen:] if self.allowed(state, i, finished)]
+            seen = k
+            if keep or k == vocab:
+                break
         if not keep:
-            return logits  # nothing allowed among the likely tokens: leave it to validation
+            return logits  # no token at all can continue the SQL: leave it to validation
         if keep[0] != candidates[0]:
             self.masked += 1  # the model's favourite was outside the schema
         out = torch.full_like(logits, float("-inf"))

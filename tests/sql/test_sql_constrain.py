@@ -15,6 +15,7 @@ PIECES = [
     "```", "sql", "\n", "SELECT", " name", " nme", " FROM", " custmers", " customers", " c", ".",
     "na", "me", "zz", " WHERE", " =", " '", "'", " AS", " total_count", ",", " COUNT(*)", " orders",
     " o", " JOIN", " ON", " customer_id", " id", " 42", "Here is the query:", " banana",
+    ' "', 'custmers"', 'customers"', " T1", " total",
 ]  # fmt: skip
 
 
@@ -63,10 +64,37 @@ def test_misspelled_column(hook: SchemaConstraint) -> None:
 
 
 def test_word_pieces_must_stay_a_prefix(hook: SchemaConstraint) -> None:
-    assert (
-        choose(hook, [*FENCE, "SELECT", " name", ",", " c", ".", "na"], "zz") == "zz"
-    )  # c: no such alias
+    # `c.` before any FROM: an alias defined later, so a column must follow
+    assert choose(hook, [*FENCE, "SELECT", " name", ",", " c", ".", "na"], "zz", "me") == "me"
     assert choose(hook, [*FENCE, "SELECT", " name", ",", "na"], "zz", "me") == "me"
+
+
+def test_after_from_only_tables(hook: SchemaConstraint) -> None:
+    assert choose(hook, [*FENCE, "SELECT", " name", " FROM"], " name", " customers") == " customers"
+    assert choose(hook, [*FENCE, "SELECT", " name", " FROM"], " '", " customers") == " customers"
+
+
+def test_qualified_columns_belong_to_the_aliased_table(hook: SchemaConstraint, shop: Schema) -> None:
+    orders = next(t for t in shop.tables if t.name == "orders")
+    assert "name" not in {c.name for c in orders.columns}
+    joined = [*FENCE, "SELECT", " name", " FROM", " customers", " c", " JOIN", " orders", " o", " ON", " o", "."]
+    assert choose(hook, joined, "na", " customer_id") == " customer_id"
+    assert choose(hook, [*FENCE, "SELECT", " T1", ".", "na"], "zz", "me") == "me"
+
+
+def test_long_implicit_alias_is_refused(hook: SchemaConstraint) -> None:
+    assert choose(hook, [*FENCE, "SELECT", " name", " FROM", " customers"], " banana", " WHERE") == " WHERE"
+    assert choose(hook, [*FENCE, "SELECT", " name", " FROM", " customers"], " total", " WHERE") == " WHERE"
+
+
+def test_quoted_names_are_checked(hook: SchemaConstraint) -> None:
+    before = [*FENCE, "SELECT", " name", " FROM", ' "']
+    assert choose(hook, before, 'custmers"', 'customers"') == 'customers"'
+
+
+def test_unlikely_allowed_token_is_found_beyond_top_k(shop: Schema) -> None:
+    narrow = SchemaConstraint(shop, Toy(), "sqlite", top_k=2)
+    assert choose(narrow, [*FENCE, "SELECT", " name", " FROM"], " banana", " nme", " customers") == " customers"
 
 
 def test_aliases_after_a_table_and_after_as(hook: SchemaConstraint) -> None:
@@ -141,7 +169,7 @@ def test_real_engine_only_writes_schema_words(tiny_checkpoint, shop: Schema) -> 
     from arctic_cli.sql.constrain import Checker, LexState, vocabulary
 
     backend = LocalBackend(tiny_checkpoint, device="cpu")
-    checker = Checker(*vocabulary(shop, "sqlite"))
+    checker = Checker(vocabulary(shop, "sqlite"))
     messages = [{"role": "user", "content": "How many orders did each customer place?"}]
 
     def words_ok(text: str) -> bool:
@@ -162,3 +190,29 @@ def test_real_engine_only_writes_schema_words(tiny_checkpoint, shop: Schema) -> 
         assert words_ok(constrained), constrained
         assert hook.calls > 0
     assert broken_without > 0  # the check above would notice an unconstrained model
+
+
+def test_fast_path_agrees_with_feeding_every_token(tiny_checkpoint, shop: Schema) -> None:  # type: ignore[no-untyped-def]
+    """The one-lookup check for plain word tokens decides exactly what feeding the text would."""
+    from arctic_cli.engine.tokenizer import load_tokenizer
+    from arctic_cli.sql.constrain import LexState
+
+    tokenizer = load_tokenizer(tiny_checkpoint)
+    hook = SchemaConstraint(shop, tokenizer, "sqlite")
+    prefixes = [
+        "SELECT", "SELECT na", "SELECT name FROM", "SELECT name FROM cust", "SELECT T1.", "SELECT T1.na",
+        "SELECT c.name FROM customers c JOIN orders o ON o.", "SELECT COUNT(*) AS", "SELECT name FROM customers",
+        "SELECT id FROM (SELECT id FROM orders) AS", "SELECT 21", "SELECT name FROM customers WHERE name = 'Al",
+        "SELECT name FROM main.", "SELECT name FROM customers c WHERE c",
+    ]  # fmt: skip
+    checked = 0
+    for text in prefixes:
+        state = hook.checker.feed(LexState(), text)
+        assert state.ok, text
+        finished = hook.checker.feed(state.copy(), " ")
+        for token_id in range(tokenizer.vocab_size):
+            fast = hook.allowed(state, token_id, finished)
+            slow = hook.allowed(state, token_id)
+            assert fast == slow, (text, hook.piece(token_id))
+            checked += 1
+    assert checked > 1000
