@@ -31,6 +31,7 @@ from arctic_cli.train.holdout import HoldoutGuard
 
 SHARES = {"sql": 0.8, "code": 0.1, "instruct": 0.1}
 DIALECT = "sqlite"
+REPAIR_SHARE = 0.15  # SQL examples that are a repair conversation (a wrong query, its errors, the fix)
 
 
 @lru_cache(maxsize=1)
@@ -40,17 +41,88 @@ def _template() -> str:
     return prompt.load_template("sql.txt")
 
 
+@lru_cache(maxsize=1)
+def _repair_template() -> str:
+    from arctic_cli.sql import prompt
+
+    return prompt.load_template("sql_repair.txt")
+
+
+def _parsed(schema_ddl_text: str, dialect: str) -> Any:
+    from arctic_cli.sql.schema import Schema, parse_ddl
+
+    return Schema(parse_ddl(schema_ddl_text, dialect), dialect)
+
+
 def prompt_renderer(schema_ddl_text: str, dialect: str = DIALECT) -> Callable[[str], str]:
     """question -> the user message `arctic sql QUESTION --schema FILE` sends for this DDL.
 
     The DDL is parsed once (sqlglot, like `--schema`) and reused for every question on it.
     """
-    from arctic_cli.sql import prompt
-    from arctic_cli.sql.schema import Schema, parse_ddl
+    return _renderer(_parsed(schema_ddl_text, dialect), dialect)
 
-    schema = Schema(parse_ddl(schema_ddl_text, dialect), dialect)
+
+def _renderer(schema: Any, dialect: str) -> Callable[[str], str]:
+    from arctic_cli.sql import prompt
+
     template = _template()
     return lambda question: prompt.render(question, schema, dialect, template)[0]["content"]
+
+
+def _corrupt(rng: random.Random, sql: str, schema: schemas.Schema) -> str | None:
+    """A plausible wrong version of `sql`: a table or column misnamed, or the statement cut short.
+
+    Misnamings are the mistakes a model makes on an unfamiliar schema: the concept's words in
+    another naming style (`stock_quantity` for `StockQty`), singular for plural, a column of
+    another table, or an unrelated noun.
+    """
+    import re
+
+    r = rng.random()
+    if r < 0.12:  # cut short: a syntax error
+        cut = rng.randint(len(sql) // 2, len(sql) - 1)
+        return sql[:cut].rstrip() if "(" in sql[:cut] or "'" in sql[:cut] else sql[:cut].rstrip() + " WHERE"
+    tables = [t for t in schema.tables if re.search(rf"\b{re.escape(schemas.q(t.name))}\b", sql)]
+    if not tables:
+        return None
+    t = rng.choice(tables)
+    if r < 0.4:
+        old = schemas.q(t.name)
+        choices = [t.singular.replace(" ", "_"), t.plural.replace(" ", "_"), t.name.lower(),
+                   t.name.rstrip("s") if t.name.endswith("s") else t.name + "s"]  # fmt: skip
+    else:
+        used = [c for c in t.columns if re.search(rf"\b{re.escape(schemas.q(c.name))}\b", sql)]
+        if not used:
+            return None
+        c = rng.choice(used)
+        old = schemas.q(c.name)
+        others = [o.name for o2 in schema.tables if o2 is not t for o in o2.columns if not o.pk]
+        choices = [c.phrase.replace(" ", "_"), "".join(w.capitalize() for w in c.phrase.split()),
+                   rng.choice(schemas.COLUMN_NOUNS), *(rng.sample(others, 1) if others else [])]  # fmt: skip
+    new = rng.choice([x for x in choices if x and x.lower() != old.strip('"').lower()] or [""])
+    if not new or not re.fullmatch(r"[A-Za-z_]\w*", new):
+        return None
+    return re.sub(rf"\b{re.escape(old)}\b", new, sql, count=1)
+
+
+def repair_messages(
+    rng: random.Random, first: list[dict[str, str]], gold: str, question: str, schema: schemas.Schema,
+    parsed: Any,
+) -> list[dict[str, str]] | None:
+    """`first` (the request), a corrupted answer, the validator's real errors, and the gold fix."""
+    from arctic_cli.sql import prompt
+    from arctic_cli.sql.validate import validate
+
+    wrong = _corrupt(rng, gold, schema)
+    if wrong is None:
+        return None
+    errors = validate(wrong, parsed, DIALECT).errors
+    if not errors:
+        return None
+    answer = f"```sql\n{wrong}\n```"
+    listed = [str(e) for e in errors]
+    messages = prompt.render_repair(first, answer, listed, question, DIALECT, _repair_template())
+    return [*messages, {"role": "assistant", "content": f"```sql\n{gold}\n```"}]
 
 
 def render_sql_prompt(schema_ddl_text: str, question: str, dialect: str = DIALECT) -> str:
@@ -87,12 +159,16 @@ def sql_examples(rng: random.Random, guard: HoldoutGuard) -> list[dict[str, Any]
     if guard.schema_collides(ddl):
         return []
     schemas.fill(schema, rng)
-    conn = schemas.to_sqlite(schema)
+    try:
+        conn = schemas.to_sqlite(schema)
+    except sqlite3.Error:  # two names abbreviated to the same identifier: skip the schema
+        return []
     db_sql = schema.db_sql()
     try:
-        render = prompt_renderer(ddl, DIALECT)
+        parsed = _parsed(ddl, DIALECT)
     except ArcticError:  # a generated name sqlglot will not parse: skip the schema, never crash a run
         return []
+    render = _renderer(parsed, DIALECT)
     names = sorted(questions.FAMILIES)
     weights = [questions.WEIGHTS.get(f, 1.0) for f in names]
     out: list[dict[str, Any]] = []
@@ -109,11 +185,13 @@ def sql_examples(rng: random.Random, guard: HoldoutGuard) -> list[dict[str, Any]
         if guard.question_collides(question):
             continue
         seen.add(draft.sql)
+        first = [{"role": "user", "content": render(question)}]
+        messages = None
+        if rng.random() < REPAIR_SHARE:
+            messages = repair_messages(rng, first, draft.sql, question, schema, parsed)
+        messages = messages or [*first, {"role": "assistant", "content": f"```sql\n{draft.sql}\n```"}]
         out.append({
-            "messages": [
-                {"role": "user", "content": render(question)},
-                {"role": "assistant", "content": f"```sql\n{draft.sql}\n```"},
-            ],
+            "messages": messages,
             "kind": "sql", "family": family, "domain": schema.domain, "question": question,
             "gold": draft.sql, "schema": ddl, "db_sql": db_sql, "dialect": DIALECT,
         })  # fmt: skip

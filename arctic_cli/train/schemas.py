@@ -49,6 +49,7 @@ class Style:
     varchar: bool       # VARCHAR(n) instead of TEXT
     inline_fk: bool     # REFERENCES on the column vs a FOREIGN KEY clause
     one_line: bool      # whole CREATE TABLE on one line
+    squeeze: bool = False  # legacy abbreviations: long words lose their vowels (patient -> ptnt)
 
 
 @dataclass
@@ -133,9 +134,19 @@ def pluralize(word: str) -> str:
     return word + "s"
 
 
+def squeeze(word: str) -> str:
+    """`master` -> `mstr`, `quantity` -> `qnty`: the first letter and up to three more consonants."""
+    if len(word) <= 5:
+        return word
+    rest = [ch for ch in word[1:] if ch not in "aeiou"]
+    return word[0] + "".join(rest[:3])
+
+
 def style_words(words: list[str], style: Style) -> str:
     if style.abbreviate:
         words = [ABBREV.get(w, w) for w in words]
+    if style.squeeze:
+        words = [w if w == "id" else squeeze(w) for w in words]
     if style.case == "pascal":
         return "".join(w.capitalize() for w in words)
     if style.case == "camel":
@@ -151,7 +162,7 @@ def random_style(rng: random.Random, domain: str) -> Style:
     return Style(
         case=case, plural=rng.random() < 0.55, prefix=prefix, abbreviate=rng.random() < 0.3,
         pk=rng.choices(("id", "table_id", "tableid"), (4, 5, 1))[0], varchar=rng.random() < 0.35,
-        inline_fk=rng.random() < 0.6, one_line=rng.random() < 0.5,
+        inline_fk=rng.random() < 0.6, one_line=rng.random() < 0.5, squeeze=rng.random() < 0.12,
     )
 
 
@@ -190,6 +201,36 @@ COLUMN_NOUNS = tuple(
 )
 
 
+# More names from many walks of business life, so no small set of nouns can be memorised.
+ENTITY_NOUNS += tuple(
+    ["abstract", "adapter", "advisor", "agreement", "allocation", "allowance", "alert", "applicant", "archive", "area", "assembly", "assignment", "attendee", "audit", "author", "award", "badge", "barcode", "beacon", "beneficiary", "bid", "bill", "booking", "borrower", "bundle", "buyer", "cabinet", "calendar", "candidate", "cargo", "cart", "catalog", "certificate", "charge", "charter", "checkpoint", "circuit", "citation", "collection", "commission", "complaint", "component", "consignment", "consultant", "container", "coupon", "courier", "coverage", "credit", "customer", "cycle", "dataset", "debtor", "delegate", "deposit", "depot", "destination", "diagnosis", "dispatch", "district", "document", "dossier", "draft", "enrollment", "entry", "equipment", "estimate", "exhibit", "expense", "export", "feature", "feedback", "fixture", "flight", "forecast", "freight", "garage", "gateway", "gift", "holding", "household", "incident", "installment", "instrument", "inventory", "investor", "invoice", "issue", "itinerary", "kiosk", "label", "lab", "lecture", "lender", "lesson", "letter", "lineup", "lot", "machine", "manifest", "measurement", "milestone", "module", "mortgage", "notice", "nurse", "objective", "offer", "opening", "operator", "order_line", "outage", "parish", "patron", "payee", "payout", "pension", "permit_holder", "pharmacy", "plant", "pledge", "pool", "premium", "prescription", "producer", "prospect", "provider", "purchase", "ranch", "receipt", "recipe", "record", "referral", "refund", "registration", "remittance", "rental", "repair", "report", "reservation", "review", "reward", "roster", "sale", "schedule", "scholarship", "seller", "shift", "shipment", "signup", "skill", "slot", "specimen", "sprint", "statement", "stock", "subscription", "substation", "supply", "tariff", "tax", "teacher", "tender", "territory", "testimonial", "timesheet", "token", "trade", "transfer", "treatment", "tutor", "upgrade", "usage", "valuation", "vessel", "warranty", "webinar", "withdrawal", "workshop"]
+)
+COLUMN_NOUNS += tuple(
+    ["amount", "price", "total", "quantity", "count", "number", "reference", "serial", "alias", "handle", "nickname", "motto", "slogan", "remark", "comment", "reason", "outcome", "result", "verdict", "method", "mode", "format", "language", "currency", "timezone", "locale", "address", "street", "postcode", "latitude", "longitude", "floor", "room", "seat", "gate", "lane", "aisle", "batch", "lot", "term", "period", "quarter", "month", "year", "week", "shift", "hours", "minutes", "days", "age", "tenure", "salary", "wage", "tax", "fare", "toll", "deposit", "credit", "debit", "points", "miles", "units", "pages", "views", "clicks", "visits", "likes", "shares", "downloads"]
+)
+QUALIFIERS = ["monthly", "annual", "total", "unit", "net", "gross", "base", "list", "retail", "billing", "shipping", "primary", "secondary", "last", "first", "max", "min", "home", "work", "legal", "display", "internal", "external", "original", "current", "previous", "planned", "actual", "expected", "estimated", "approved", "average", "daily", "weekly", "local", "global", "sales", "purchase", "service", "contract"]
+
+_ONSETS = ("b", "br", "c", "ch", "d", "dr", "f", "g", "gr", "h", "k", "l", "m", "n", "p", "pl", "r", "s",
+           "sk", "st", "t", "tr", "v", "w", "z")
+_VOWELS = ("a", "e", "i", "o", "u", "ai", "ou", "ea")
+_CODAS = ("", "", "", "n", "r", "l", "s", "x", "nd", "st", "m", "k")
+
+
+def coined(rng: random.Random) -> str:
+    """A made-up word (`drovil`, `kestan`): a name the model cannot have memorised, only copied."""
+    syllables = rng.choice((2, 2, 3))
+    return "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(syllables)) + rng.choice(_CODAS)
+
+
+def column_rename(rng: random.Random) -> str:
+    """An unrelated column concept: a noun, a qualified noun (`billing_zone`) or a made-up word."""
+    r = rng.random()
+    if r < 0.15:
+        return coined(rng)
+    noun = rng.choice(COLUMN_NOUNS)
+    return f"{rng.choice(QUALIFIERS)}_{noun}" if r < 0.45 else noun
+
+
 # SQL keywords sqlglot will not take as a bare table or column name.
 _NOT_NAMES = frozenset({"case", "grant", "limit"})
 ENTITY_NOUNS = tuple(w for w in ENTITY_NOUNS if w not in _NOT_NAMES)
@@ -197,16 +238,16 @@ COLUMN_NOUNS = tuple(w for w in COLUMN_NOUNS if w not in _NOT_NAMES)
 
 
 def _renames(rng: random.Random, ents: dict[str, D.Entity]) -> dict[str, str]:
-    """Entity -> new snake_case name for about half the schemas (no two entities share a name)."""
-    if rng.random() < 0.5:
+    """Entity -> new snake_case name for about 70% of the schemas (no two entities share a name)."""
+    if rng.random() < 0.3:
         return {}
     taken = set(ents)
     out: dict[str, str] = {}
     for name in ents:
-        if rng.random() < 0.6:
-            new = rng.choice(ENTITY_NOUNS)
+        if rng.random() < 0.7:
+            new = coined(rng) if rng.random() < 0.15 else rng.choice(ENTITY_NOUNS)
             if rng.random() < 0.25:
-                new = f"{rng.choice(ENTITY_NOUNS)}_{new}"
+                new = f"{rng.choice(ENTITY_NOUNS + tuple(QUALIFIERS))}_{new}"
             if new not in taken:
                 taken.add(new)
                 out[name] = new
@@ -263,8 +304,8 @@ def _make_table(
         nullable = spec.endswith("?")
         cname, kind, *rest = spec.rstrip("?").split(":")
         arg = ":".join(rest)
-        if renames and rng.random() < 0.3:  # renamed schemas also get some unrelated column names
-            cname = rng.choice(COLUMN_NOUNS)
+        if renames and rng.random() < 0.4:  # renamed schemas also get some unrelated column names
+            cname = column_rename(rng)
         col = Column(style_words(cname.split("_"), style), cname.replace("_", " "), kind, arg,
                      _sqltype(kind, arg, style, rng), nullable)
         if all(c.name.lower() != col.name.lower() for c in t.columns):

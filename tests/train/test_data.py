@@ -75,9 +75,33 @@ def test_sql_prompt_is_exactly_what_arctic_sql_sends(examples: list[dict], tmp_p
         loaded = schema.load([ddl], None, "sqlite")  # the `arctic sql --schema FILE` path
         expected = prompt.render(ex["question"], loaded, "sqlite", prompt.load_template("sql.txt"))
         assert ex["messages"][:1] == expected
-        answer = ex["messages"][1]["content"]
+        answer = ex["messages"][-1]["content"]
         assert answer == f"```sql\n{ex['gold']}\n```"
         assert extract_sql(answer).rstrip(";") == ex["gold"]
+
+
+def test_repair_examples_replay_the_validators_real_errors(examples: list[dict]) -> None:
+    """A repair example is the conversation `arctic sql` has after an invalid answer, ending in the gold fix."""
+    from arctic_cli.sql import prompt, schema
+    from arctic_cli.sql.extract import extract_sql
+    from arctic_cli.sql.validate import validate
+
+    repairs = [e for e in examples if e["kind"] == "sql" and len(e["messages"]) == 4]
+    sql_count = sum(e["kind"] == "sql" for e in examples)
+    assert 0.05 * sql_count < len(repairs) < 0.3 * sql_count
+    for ex in repairs[:20]:
+        loaded = schema.Schema(schema.parse_ddl(ex["schema"], "sqlite"), "sqlite")
+        first, wrong_answer, feedback, fix = ex["messages"]
+        wrong = extract_sql(wrong_answer["content"])
+        errors = [str(e) for e in validate(wrong, loaded, "sqlite").errors]
+        assert errors and wrong != ex["gold"]
+        expected = prompt.render_repair(
+            [first], wrong_answer["content"], errors, ex["question"], "sqlite",
+            prompt.load_template("sql_repair.txt"),
+        )  # fmt: skip
+        assert [first, wrong_answer, feedback] == expected
+        assert fix == {"role": "assistant", "content": f"```sql\n{ex['gold']}\n```"}
+        assert validate(ex["gold"], loaded, "sqlite").valid
 
 
 @pytest.mark.parametrize("index", range(len(tasks.CODE)))
