@@ -126,6 +126,7 @@ _KEYWORDS = frozenset(
         "collate",
     ]
 )
+MAX_DEPTH = 8  # parentheses a generated query may nest
 _FREE_AFTER = frozenset({"as", "with"})  # the next word names something new
 _TABLE_AFTER = frozenset({"from", "join"})  # the next word is a table (or a CTE)
 _SHORT_ALIAS = re.compile(r"[a-z][a-z0-9_]{0,2}|t\d+")  # `o`, `c1`, `t12`: implicit aliases
@@ -204,6 +205,7 @@ class LexState:
     prev2: str = ""  # the one before it (`orders AS o`: o names orders)
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> its table ("" if not a table)
     qualifier: str | None = None  # the word before a `.` while the word after it is typed
+    depth: int = 0  # open parentheses
     ok: bool = True  # False once a word broke the rules
 
     def copy(self) -> LexState:
@@ -315,6 +317,11 @@ class Checker:
                     and (state.prev[:1].isalpha() or state.prev[:1] == "_")
                 ):
                     state.qualifier = state.prev
+                elif ch == "(" or ch == ")":
+                    state.depth += 1 if ch == "(" else -1
+                    state.ok = 0 <= state.depth <= MAX_DEPTH  # no stray `)`, no runaway `f(f(f(`
+                    state.qualifier = None
+                    state.prev2, state.prev = state.prev, ch
                 elif not ch.isspace():
                     state.qualifier = None
                     state.prev2, state.prev = state.prev, ch

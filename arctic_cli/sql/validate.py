@@ -329,6 +329,16 @@ def validate(
     to: str | None = None,
 ) -> Validation:
     """Check one statement; `schema=None` checks syntax and the read-only rules only."""
+    try:
+        return _validate(sql, schema, dialect, allow_write, to)
+    except RecursionError:  # sqlglot parses and walks recursively: `f(f(f(...)))` 300 deep
+        message = "the statement nests too deeply to check (parentheses or function calls)"
+        return Validation(sql.strip(), dialect, False, [SqlError("syntax", message)])
+
+
+def _validate(
+    sql: str, schema: Schema | None, dialect: str, allow_write: bool, to: str | None
+) -> Validation:
     from sqlglot import exp
 
     target = to or dialect

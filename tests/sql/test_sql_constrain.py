@@ -216,3 +216,13 @@ def test_fast_path_agrees_with_feeding_every_token(tiny_checkpoint, shop: Schema
             assert fast == slow, (text, hook.piece(token_id))
             checked += 1
     assert checked > 1000
+
+
+def test_parentheses_stay_balanced_and_shallow(shop: Schema) -> None:
+    from arctic_cli.sql.constrain import MAX_DEPTH, Checker, LexState, vocabulary
+
+    checker = Checker(vocabulary(shop, "sqlite"))
+    assert checker.feed(LexState(), "SELECT COUNT(*) FROM customers WHERE id IN (SELECT 1)").ok
+    assert not checker.feed(LexState(), "SELECT COUNT(*))").ok
+    assert not checker.feed(LexState(), "SELECT " + "abs(" * (MAX_DEPTH + 1)).ok
+    assert checker.feed(LexState(), "SELECT name FROM customers WHERE name = ')))'").ok  # strings are text

@@ -30,6 +30,12 @@ def test_syntax_error_has_line_col_and_text(shop: Schema) -> None:
     assert result.sql == "SELECT name\nFROM customers\nWHERE ("
 
 
+def test_absurd_nesting_is_a_syntax_error_not_a_crash(shop: Schema) -> None:
+    sql = "SELECT " + "COUNT(" * 400 + "id" + ")" * 400 + " FROM customers"
+    v = validate(sql, shop, "sqlite")
+    assert not v.valid and v.errors[0].kind == "syntax" and "nests too deeply" in v.errors[0].message
+
+
 def test_unterminated_string_is_a_syntax_error(shop: Schema) -> None:
     result = validate("SELECT 'abc FROM customers", shop, "sqlite")
     assert kinds(result) == ["syntax"]
