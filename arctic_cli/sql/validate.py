@@ -117,6 +117,12 @@ def _parse(sql: str, dialect: str) -> tuple[exp.Expr | None, list[SqlError]]:
         near = " ".join(str(e).split())[-60:]
         message = f"cannot tokenize the SQL (unterminated string or quoted name?): {near}"
         return None, [SqlError("syntax", message)]
+    except RecursionError:
+        raise  # validate() reports it
+    except Exception as e:  # noqa: BLE001 - sqlglot's function builders can fail on odd input
+        # (`VAR_MAP(1)` raises IndexError): untrusted SQL must never crash the validator
+        message = f"cannot parse the SQL ({type(e).__name__} in sqlglot: {e})"
+        return None, [SqlError("syntax", message)]
     statements = [s for s in parsed if s is not None and not isinstance(s, exp.Semicolon)]
     if not statements:
         return None, [SqlError("syntax", "no SQL statement found")]
@@ -305,6 +311,10 @@ def check_columns(tree: exp.Expr, ms: MappingSchema, dialect: str, sql: str) -> 
         qualify(tree.copy(), schema=ms, dialect=dialect, sql=sql, validate_qualify_columns=True)
     except OptimizeError as e:
         return [_column_error(str(e), tree, ms, sql)]
+    except RecursionError:
+        raise  # validate() reports it
+    except Exception as e:  # noqa: BLE001 - an unchecked statement must not pass as valid
+        return [SqlError("unsupported", f"cannot check the columns ({type(e).__name__} in sqlglot: {e})")]
     return []
 
 

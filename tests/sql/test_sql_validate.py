@@ -36,6 +36,11 @@ def test_absurd_nesting_is_a_syntax_error_not_a_crash(shop: Schema) -> None:
     assert not v.valid and v.errors[0].kind == "syntax" and "nests too deeply" in v.errors[0].message
 
 
+def test_sqlglot_internal_failure_is_a_syntax_error(shop: Schema) -> None:
+    v = validate("SELECT VAR_MAP(1) FROM customers", shop, "sqlite")  # sqlglot raises IndexError
+    assert not v.valid and v.errors[0].kind == "syntax" and "cannot parse" in v.errors[0].message
+
+
 def test_unterminated_string_is_a_syntax_error(shop: Schema) -> None:
     result = validate("SELECT 'abc FROM customers", shop, "sqlite")
     assert kinds(result) == ["syntax"]
