@@ -199,7 +199,7 @@ def vocabulary(schema: Schema, dialect: str) -> Vocabulary:
 class LexState:
     """Where a SQL text stands: inside a string/quoted name/comment, the word being typed, context."""
 
-    mode: str = ""  # "" | "'" | '"' | "`" | "-" (line comment)
+    mode: str = ""  # "" | "'" | '"' | "`" (quoted name) | "`?" (a backtick) | "-" (comment) | "end" (```)
     word: str = ""  # the word in progress (lower case)
     prev: str = ""  # the last complete word or punctuation character
     prev2: str = ""  # the one before it (`orders AS o`: o names orders)
@@ -282,8 +282,17 @@ class Checker:
         for ch in text:
             if not state.ok:
                 return state
+            if state.mode == "end":
+                return state  # the closing fence: the SQL is over
             if state.mode == "-":
                 state.mode = "" if ch == "\n" else "-"
+            elif state.mode == "`?":  # ``: the closing fence; `x: a backtick-quoted name
+                if ch == "`":
+                    state.mode = "end"
+                    state.ok = state.depth == 0
+                    return state
+                state.mode = "`"
+                state.word = ch.lower()
             elif state.mode == "'":
                 if ch == "'":
                     state.mode = ""
@@ -307,8 +316,10 @@ class Checker:
                 if ch == "'":
                     state.mode = ch
                     state.ok = state.prev not in _TABLE_AFTER  # FROM 'text' is no table
-                elif ch in ('"', "`"):
+                elif ch == '"':
                     state.mode = ch
+                elif ch == "`":
+                    state.mode = "`?"
                 elif ch == "-" and state.prev == "-":
                     state.mode = "-"
                 elif (
@@ -327,13 +338,22 @@ class Checker:
                     state.prev2, state.prev = state.prev, ch
         return state
 
+    def can_end(self, state: LexState) -> bool:
+        """Whether the SQL may stop here: every word complete and allowed, parentheses closed."""
+        if state.mode == "end":
+            return state.ok
+        done = self.feed(state.copy(), "\n")
+        return done.ok and done.mode in ("", "-") and done.depth == 0
+
     def partial_ok(self, state: LexState) -> bool:
         """Whether the word in progress can still become an allowed word."""
         return state.ok and self.part_ok(state, state.word)
 
     def part_ok(self, state: LexState, part: str) -> bool:
         """Whether `part`, typed as the word in progress in `state`, can still become allowed."""
-        if state.mode in ("'", "-") or not part or part[0].isdigit() or state.prev in _FREE_AFTER:
+        if state.mode in ("'", "-", "`?", "end") or not part or part[0].isdigit():
+            return True
+        if state.prev in _FREE_AFTER:
             return True
         if state.qualifier is not None:
             table = self._table_of(state, state.qualifier)
@@ -403,8 +423,9 @@ class SchemaConstraint:
         only (space +) word characters is then checked by one prefix lookup, without feeding.
         """
         piece = self.piece(token_id)
-        if not piece:  # a special token: only a stop token may end the SQL
-            return self.stop_ids is None or token_id in self.stop_ids
+        if not piece:  # a special token: only a stop token, and only where the SQL may end
+            is_stop = self.stop_ids is None or token_id in self.stop_ids
+            return is_stop and self.checker.can_end(state)
         if finished is not None and state.mode == "":
             m = _SIMPLE.fullmatch(piece)
             if m:

@@ -15,7 +15,7 @@ PIECES = [
     "```", "sql", "\n", "SELECT", " name", " nme", " FROM", " custmers", " customers", " c", ".",
     "na", "me", "zz", " WHERE", " =", " '", "'", " AS", " total_count", ",", " COUNT(*)", " orders",
     " o", " JOIN", " ON", " customer_id", " id", " 42", "Here is the query:", " banana",
-    ' "', 'custmers"', 'customers"', " T1", " total",
+    ' "', 'custmers"', 'customers"', " T1", " total", "\n```", "(", " cust", "omers", " IN",
 ]  # fmt: skip
 
 
@@ -226,3 +226,24 @@ def test_parentheses_stay_balanced_and_shallow(shop: Schema) -> None:
     assert not checker.feed(LexState(), "SELECT COUNT(*))").ok
     assert not checker.feed(LexState(), "SELECT " + "abs(" * (MAX_DEPTH + 1)).ok
     assert checker.feed(LexState(), "SELECT name FROM customers WHERE name = ')))'").ok  # strings are text
+
+
+def test_closing_fence_only_after_a_complete_query(hook: SchemaConstraint) -> None:
+    done = [*FENCE, "SELECT", " name", " FROM", " customers"]
+    assert choose(hook, done, "\n```", " WHERE") == "\n```"
+    assert hook.masked == 0
+    cut = [*FENCE, "SELECT", " name", " FROM", " cust"]  # `cust` is no table: finish it first
+    assert choose(hook, cut, "\n```", "omers") == "omers"
+    open_paren = [*FENCE, "SELECT", " COUNT(*)", " FROM", " customers", " WHERE", " id", " IN", "("]
+    assert choose(hook, open_paren, "\n```", "SELECT") == "SELECT"
+
+
+def test_backtick_quoted_names_are_not_a_fence(shop: Schema) -> None:
+    from arctic_cli.sql.constrain import Checker, LexState, vocabulary
+
+    checker = Checker(vocabulary(shop, "mysql"))
+    assert checker.feed(LexState(), "SELECT `name` FROM `customers`").ok
+    assert not checker.feed(LexState(), "SELECT `nme` FROM customers").ok
+    ended = checker.feed(LexState(), "SELECT name FROM customers\n```\nanything at all")
+    assert ended.ok and ended.mode == "end" and checker.can_end(ended)
+    assert not checker.can_end(checker.feed(LexState(), "SELECT name FROM cust"))
