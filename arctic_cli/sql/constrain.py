@@ -4,7 +4,9 @@ The local engine calls `hook(generated_ids, logits) -> logits` before choosing e
 the SQL part of the answer (after a ```sql fence, or from a leading SELECT/WITH), every word the
 model writes must fit the schema where it stands (see `Checker`: tables after FROM/JOIN, the
 qualified table's columns after `alias.`, new aliases after AS/WITH or a table, SQL words and
-the schema's names elsewhere).
+the schema's names elsewhere). Names must be spelled as the schema spells them and SQL words in
+upper or lower case, so a confused model cannot wander into `AcCounTs`; functions come from a
+list of common portable ones (pass --no-constrain to let a strong model use dialect-only ones).
 String literals and comments are left alone; quoted identifiers are checked like bare words.
 The `top_k` most likely tokens are checked first (a full vocabulary scan in Python costs more than
 a decode step), so inside SQL sampling is also cut to those `top_k`; only when none of them is
@@ -23,115 +25,35 @@ from typing import Any, Protocol
 from arctic_cli.sql.schema import Schema
 
 _WORD_START = re.compile(r"[A-Za-z_]")
-# Words a read-only query is made of (besides the dialect's functions, which must be called):
-# a curated list rather than the tokenizer's hundreds of DDL/DML keywords (VOLATILE, ...).
+# The words a read-only query is made of: a curated list, not sqlglot's hundreds of DDL/DML
+# keywords (VOLATILE ...), which a confused small model would otherwise wander into.
 _KEYWORDS = frozenset(
-    [
-        "select",
-        "from",
-        "where",
-        "and",
-        "or",
-        "not",
-        "in",
-        "is",
-        "null",
-        "like",
-        "ilike",
-        "glob",
-        "between",
-        "by",
-        "on",
-        "as",
-        "join",
-        "left",
-        "right",
-        "inner",
-        "outer",
-        "cross",
-        "full",
-        "natural",
-        "using",
-        "group",
-        "order",
-        "having",
-        "limit",
-        "offset",
-        "fetch",
-        "next",
-        "rows",
-        "row",
-        "only",
-        "top",
-        "distinct",
-        "case",
-        "when",
-        "then",
-        "else",
-        "end",
-        "union",
-        "all",
-        "except",
-        "intersect",
-        "exists",
-        "any",
-        "some",
-        "asc",
-        "desc",
-        "nulls",
-        "first",
-        "last",
-        "over",
-        "partition",
-        "filter",
-        "within",
-        "window",
-        "range",
-        "preceding",
-        "following",
-        "unbounded",
-        "current",
-        "true",
-        "false",
-        "main",
-        "with",
-        "recursive",
-        "cast",
-        "integer",
-        "int",
-        "bigint",
-        "smallint",
-        "real",
-        "float",
-        "double",
-        "decimal",
-        "numeric",
-        "text",
-        "varchar",
-        "char",
-        "boolean",
-        "date",
-        "time",
-        "datetime",
-        "timestamp",
-        "interval",
-        "year",
-        "month",
-        "day",
-        "hour",
-        "minute",
-        "second",
-        "qualify",
-        "escape",
-        "collate",
-    ]
+    """select from where and or not in is null like ilike glob between by on as join left right
+    inner outer cross full natural using group order having limit offset fetch next rows row only
+    top distinct case when then else end union all except intersect exists any some asc desc nulls
+    first last over partition filter within window range preceding following unbounded current
+    true false with recursive cast integer int bigint smallint real float double decimal numeric
+    text varchar char boolean date time datetime timestamp interval year month day hour minute
+    second qualify escape collate""".split()  # noqa: SIM905
+)
+# Functions must be called (`(` follows). Common, portable ones only: aggregates, windows,
+# strings, dates, numbers, conditionals.
+_FUNCTIONS = frozenset(
+    """count sum avg min max total group_concat string_agg listagg array_agg median stddev variance
+    row_number rank dense_rank ntile lag lead first_value last_value
+    coalesce ifnull nullif iif if iff greatest least abs round floor ceil ceiling sign mod power
+    sqrt exp ln log length char_length lower upper trim ltrim rtrim substr substring replace instr
+    concat printf format strftime julianday date_trunc date_part extract to_date to_char dateadd
+    datediff date_diff date_add now current_date current_timestamp unixepoch typeof""".split()  # noqa: SIM905
 )
 MAX_DEPTH = 8  # parentheses a generated query may nest
 _FREE_AFTER = frozenset({"as", "with"})  # the next word names something new
 _TABLE_AFTER = frozenset({"from", "join"})  # the next word is a table (or a CTE)
-_SHORT_ALIAS = re.compile(r"[a-z][a-z0-9_]{0,2}|t\d+")  # `o`, `c1`, `t12`: implicit aliases
+_SHORT_ALIAS = re.compile(
+    r"[A-Za-z][A-Za-z0-9_]{0,2}|[Tt]\d+"
+)  # `o`, `c1`, `T12`: implicit aliases
+_EARLY_ALIAS = re.compile(r"[A-Za-z]\d*")  # `T1.name` before `FROM t AS T1`: one letter, digits
 _SIMPLE = re.compile(r"(\s*)([A-Za-z0-9_$]+)")  # a token that is (space +) one word piece
-_EARLY_ALIAS = re.compile(r"[a-z]\d*")  # `T1.name` before `FROM t AS T1`: one letter, digits
 
 
 class Decoder(Protocol):
@@ -139,59 +61,44 @@ class Decoder(Protocol):
 
 
 def _plain(name: str) -> str:
-    return name.strip('"`[]').lower()
+    return name.strip('"`[]')
+
+
+def _spellings(word: str) -> set[str]:
+    return {word.lower(), word.upper()}
 
 
 @dataclass
 class Vocabulary:
-    """Every allowed word (lower case, sorted), the table names and each table's columns."""
+    """Every allowed spelling (sorted), the tables, each table's columns, functions, qualifiers."""
 
     words: list[str]
     tables: set[str]
     columns: dict[str, list[str]]  # table -> its columns, sorted
-    qualifiers: list[str] = field(
-        default_factory=list
-    )  # what may stand before `.table`: schemas, `main`
+    qualifiers: list[str] = field(default_factory=list)  # before `.table`: schemas, `main`
     functions: set[str] = field(default_factory=set)  # words that are only a function: need `(`
 
 
-def vocabulary(schema: Schema, dialect: str) -> Vocabulary:
-    """The words `schema` lets a query in `dialect` use: keywords, functions, tables, columns."""
-    from sqlglot.dialects.dialect import Dialect
-
-    d = Dialect.get_or_raise(dialect)
-    functions = {k.lower() for k in d.parser_class.FUNCTIONS if re.fullmatch(r"[A-Za-z_0-9]+", k)}
-    functions |= {
-        "count",
-        "sum",
-        "avg",
-        "min",
-        "max",
-        "julianday",
-        "printf",
-        "instr",
-        "trim",
-        "abs",
-    }
-    words = set(_KEYWORDS) | functions
+def vocabulary(schema: Schema) -> Vocabulary:
+    """The words a query on `schema` may use (names as the schema spells them)."""
+    keywords = {w for k in _KEYWORDS for w in _spellings(k)}
+    functions = {w for f in _FUNCTIONS for w in _spellings(f)}
     tables: set[str] = set()
     columns: dict[str, set[str]] = {}
-    qualifiers = {"main"}
+    qualifiers = {"main", "MAIN"}
     for table in schema.tables:
         name = _plain(table.name)
         tables.add(name)
         if table.db:
             qualifiers.add(_plain(table.db))
         columns.setdefault(name, set()).update(_plain(c.name) for c in table.columns)
-        words |= columns[name]
-    words |= tables | qualifiers
     names = tables | qualifiers | {c for cols in columns.values() for c in cols}
     return Vocabulary(
-        sorted(words),
+        sorted(keywords | functions | names),
         tables,
         {t: sorted(c) for t, c in columns.items()},
         sorted(qualifiers),
-        functions - _KEYWORDS - names,
+        functions - keywords - names,
     )
 
 
@@ -199,8 +106,10 @@ def vocabulary(schema: Schema, dialect: str) -> Vocabulary:
 class LexState:
     """Where a SQL text stands: inside a string/quoted name/comment, the word being typed, context."""
 
-    mode: str = ""  # "" | "'" | '"' | "`" (quoted name) | "`?" (a backtick) | "-" (comment) | "end" (```)
-    word: str = ""  # the word in progress (lower case)
+    mode: str = (
+        ""  # "" | "'" | '"' | "`" (quoted name) | "`?" (a backtick) | "-" (comment) | "end" (```)
+    )
+    word: str = ""  # the word in progress, as typed
     prev: str = ""  # the last complete word or punctuation character
     prev2: str = ""  # the one before it (`orders AS o`: o names orders)
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> its table ("" if not a table)
@@ -223,8 +132,9 @@ class Checker:
     Rules: after FROM/JOIN comes a table (or a CTE); after `x.` comes a column of x's table
     when x is a known table or alias, else a column of some table; after AS or WITH any name
     is a new alias; right after a table a short word (`o`, `t1`) is its alias; a word followed
-    by `.` may be an alias defined later (`SELECT T1.name FROM customers AS T1`); everything
-    else must be an SQL word, a table, a column or an alias already made.
+    by `.` may be an alias defined later (`SELECT T1.name FROM customers AS T1`); a function
+    must be called; everything else must be an SQL word, a table, a column or an alias made.
+    Parentheses stay balanced and at most MAX_DEPTH deep.
     """
 
     def __init__(self, vocab: Vocabulary):
@@ -248,6 +158,7 @@ class Checker:
         if not word:
             return
         qualifier, state.qualifier = state.qualifier, None
+        prev = state.prev.lower()
         if word[0].isdigit():
             pass
         elif qualifier is not None:
@@ -256,11 +167,10 @@ class Checker:
                 state.ok = word in self.columns[table]
             else:  # an alias not defined yet, or a CTE's / subquery's output column
                 state.ok = word in self.all_columns or word in state.aliases
-        elif state.prev in _FREE_AFTER:
-            state.aliases[word] = (
-                self._table_of(state, state.prev2) or "" if state.prev == "as" else ""
-            )
-        elif state.prev in _TABLE_AFTER:
+        elif prev in _FREE_AFTER:
+            named = self._table_of(state, state.prev2) if prev == "as" else None
+            state.aliases[word] = named or ""
+        elif prev in _TABLE_AFTER:
             state.ok = (
                 word in self.tables
                 or word in state.aliases
@@ -280,10 +190,8 @@ class Checker:
 
     def feed(self, state: LexState, text: str) -> LexState:
         for ch in text:
-            if not state.ok:
+            if not state.ok or state.mode == "end":  # after the closing fence nothing is SQL
                 return state
-            if state.mode == "end":
-                return state  # the closing fence: the SQL is over
             if state.mode == "-":
                 state.mode = "" if ch == "\n" else "-"
             elif state.mode == "`?":  # ``: the closing fence; `x: a backtick-quoted name
@@ -292,7 +200,7 @@ class Checker:
                     state.ok = state.depth == 0
                     return state
                 state.mode = "`"
-                state.word = ch.lower()
+                state.word = ch
             elif state.mode == "'":
                 if ch == "'":
                     state.mode = ""
@@ -300,43 +208,41 @@ class Checker:
             elif state.mode:  # a quoted name: checked like a bare word
                 if ch == state.mode:
                     state.mode = ""
-                    if not state.word:
-                        state.ok = False  # ""
+                    state.ok = bool(state.word)  # "" names nothing
                     self._finish_word(state, "")
                 else:
-                    state.word += ch.lower()
+                    state.word += ch
             elif ch.isalnum() or ch == "_" or ch == "$":
                 if state.word or _WORD_START.match(ch) or ch.isdigit():
-                    state.word += ch.lower()
+                    state.word += ch
             else:
-                numeric = state.word[:1].isdigit()
-                self._finish_word(state, ch)
-                if not state.ok:
-                    return state
-                if ch == "'":
-                    state.mode = ch
-                    state.ok = state.prev not in _TABLE_AFTER  # FROM 'text' is no table
-                elif ch == '"':
-                    state.mode = ch
-                elif ch == "`":
-                    state.mode = "`?"
-                elif ch == "-" and state.prev == "-":
-                    state.mode = "-"
-                elif (
-                    ch == "."
-                    and not numeric
-                    and (state.prev[:1].isalpha() or state.prev[:1] == "_")
-                ):
-                    state.qualifier = state.prev
-                elif ch == "(" or ch == ")":
-                    state.depth += 1 if ch == "(" else -1
-                    state.ok = 0 <= state.depth <= MAX_DEPTH  # no stray `)`, no runaway `f(f(f(`
-                    state.qualifier = None
-                    state.prev2, state.prev = state.prev, ch
-                elif not ch.isspace():
-                    state.qualifier = None
-                    state.prev2, state.prev = state.prev, ch
+                self._after_word(state, ch)
         return state
+
+    def _after_word(self, state: LexState, ch: str) -> None:
+        numeric = state.word[:1].isdigit()
+        self._finish_word(state, ch)
+        if not state.ok:
+            return
+        if ch == "'":
+            state.mode = ch
+            state.ok = state.prev.lower() not in _TABLE_AFTER  # FROM 'text' is no table
+        elif ch == '"':
+            state.mode = ch
+        elif ch == "`":
+            state.mode = "`?"
+        elif ch == "-" and state.prev == "-":
+            state.mode = "-"
+        elif ch == "." and not numeric and (state.prev[:1].isalpha() or state.prev[:1] == "_"):
+            state.qualifier = state.prev
+        elif ch == "(" or ch == ")":
+            state.depth += 1 if ch == "(" else -1
+            state.ok = 0 <= state.depth <= MAX_DEPTH  # no stray `)`, no runaway `f(f(f(`
+            state.qualifier = None
+            state.prev2, state.prev = state.prev, ch
+        elif not ch.isspace():
+            state.qualifier = None
+            state.prev2, state.prev = state.prev, ch
 
     def can_end(self, state: LexState) -> bool:
         """Whether the SQL may stop here: every word complete and allowed, parentheses closed."""
@@ -353,7 +259,8 @@ class Checker:
         """Whether `part`, typed as the word in progress in `state`, can still become allowed."""
         if state.mode in ("'", "-", "`?", "end") or not part or part[0].isdigit():
             return True
-        if state.prev in _FREE_AFTER:
+        prev = state.prev.lower()
+        if prev in _FREE_AFTER:
             return True
         if state.qualifier is not None:
             table = self._table_of(state, state.qualifier)
@@ -363,7 +270,7 @@ class Checker:
                 a.startswith(part) for a in state.aliases
             )
         aliases = any(a.startswith(part) for a in state.aliases)
-        if state.prev in _TABLE_AFTER:
+        if prev in _TABLE_AFTER:
             return (
                 aliases
                 or _has_prefix(self.sorted_tables, part)
@@ -402,7 +309,7 @@ class SchemaConstraint:
         self, schema: Schema, tokenizer: Decoder, dialect: str, top_k: int = 64, prefix: str = ""
     ):
         self.prefix = prefix  # answer text already there before the generated ids (a prefill)
-        self.checker = Checker(vocabulary(schema, dialect))
+        self.checker = Checker(vocabulary(schema))
         self.tokenizer = tokenizer
         self.stop_ids: frozenset[int] | None = getattr(tokenizer, "stop_ids", None)
         self.top_k = top_k
@@ -430,8 +337,8 @@ class SchemaConstraint:
             m = _SIMPLE.fullmatch(piece)
             if m:
                 if not m.group(1):  # continues the word in progress (or starts one after `(`, `.`)
-                    return self._fresh_ok(state, state.word + m.group(2).lower())
-                return finished.ok and self._fresh_ok(finished, m.group(2).lower())
+                    return self._fresh_ok(state, state.word + m.group(2))
+                return finished.ok and self._fresh_ok(finished, m.group(2))
         after = self.checker.feed(state.copy(), piece)
         return self.checker.partial_ok(after)
 

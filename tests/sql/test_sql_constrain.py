@@ -84,7 +84,23 @@ def test_qualified_columns_belong_to_the_aliased_table(hook: SchemaConstraint, s
 
 def test_long_implicit_alias_is_refused(hook: SchemaConstraint) -> None:
     assert choose(hook, [*FENCE, "SELECT", " name", " FROM", " customers"], " banana", " WHERE") == " WHERE"
-    assert choose(hook, [*FENCE, "SELECT", " name", " FROM", " customers"], " total", " WHERE") == " WHERE"
+    assert choose(hook, [*FENCE, "SELECT", " name", " FROM", " customers"], " custmers", " WHERE") == " WHERE"
+
+
+def test_names_keep_the_schemas_spelling_and_words_their_case(shop: Schema) -> None:
+    from arctic_cli.sql.constrain import Checker, LexState, vocabulary
+
+    checker = Checker(vocabulary(shop))
+
+    def ok(text: str) -> bool:
+        return checker.feed(LexState(), text + " ").ok
+
+    assert ok("select name from customers WHERE id = 1")
+    assert not ok("SELECT name FROM CusTomers")
+    assert not ok("SeLeCt name FROM customers")
+    assert not ok("SELECT skewness(name) FROM customers")  # not a common function
+    assert ok("SELECT UPPER(name), COUNT(*) FROM customers")
+    assert not ok("SELECT upper FROM customers")  # a function must be called
 
 
 def test_quoted_names_are_checked(hook: SchemaConstraint) -> None:
@@ -169,7 +185,7 @@ def test_real_engine_only_writes_schema_words(tiny_checkpoint, shop: Schema) -> 
     from arctic_cli.sql.constrain import Checker, LexState, vocabulary
 
     backend = LocalBackend(tiny_checkpoint, device="cpu")
-    checker = Checker(vocabulary(shop, "sqlite"))
+    checker = Checker(vocabulary(shop))
     messages = [{"role": "user", "content": "How many orders did each customer place?"}]
 
     def words_ok(text: str) -> bool:
@@ -221,7 +237,7 @@ def test_fast_path_agrees_with_feeding_every_token(tiny_checkpoint, shop: Schema
 def test_parentheses_stay_balanced_and_shallow(shop: Schema) -> None:
     from arctic_cli.sql.constrain import MAX_DEPTH, Checker, LexState, vocabulary
 
-    checker = Checker(vocabulary(shop, "sqlite"))
+    checker = Checker(vocabulary(shop))
     assert checker.feed(LexState(), "SELECT COUNT(*) FROM customers WHERE id IN (SELECT 1)").ok
     assert not checker.feed(LexState(), "SELECT COUNT(*))").ok
     assert not checker.feed(LexState(), "SELECT " + "abs(" * (MAX_DEPTH + 1)).ok
@@ -241,7 +257,7 @@ def test_closing_fence_only_after_a_complete_query(hook: SchemaConstraint) -> No
 def test_backtick_quoted_names_are_not_a_fence(shop: Schema) -> None:
     from arctic_cli.sql.constrain import Checker, LexState, vocabulary
 
-    checker = Checker(vocabulary(shop, "mysql"))
+    checker = Checker(vocabulary(shop))
     assert checker.feed(LexState(), "SELECT `name` FROM `customers`").ok
     assert not checker.feed(LexState(), "SELECT `nme` FROM customers").ok
     ended = checker.feed(LexState(), "SELECT name FROM customers\n```\nanything at all")
