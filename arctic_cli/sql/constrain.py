@@ -47,12 +47,26 @@ _FUNCTIONS = frozenset(
     datediff date_diff date_add now current_date current_timestamp unixepoch typeof""".split()  # noqa: SIM905
 )
 MAX_DEPTH = 8  # parentheses a generated query may nest
+# Where an expression starts (after these words or characters) only these keywords may begin it
+# (besides names, functions, numbers and strings): `SELECT preceding` or `WHERE collate` is junk.
+_EXPR_AFTER = frozenset(
+    "select where and or on by having when then else , ( = < > ! + - / % | between like".split()  # noqa: SIM905
+)
+_EXPR_KEYWORDS = frozenset(
+    """distinct not case exists null true false cast all any some select with interval date time
+    timestamp current_date current_time current_timestamp unbounded current partition order rows
+    range year month day hour minute second""".split()  # noqa: SIM905
+)
+_AGGREGATES = frozenset(
+    "count sum avg min max total group_concat string_agg listagg array_agg".split()  # noqa: SIM905
+)
+_PUNCTUATION = frozenset("(),.*=<>!+-/%|;'\"`")  # outside strings, besides letters, digits, spaces
 _FREE_AFTER = frozenset({"as", "with"})  # the next word names something new
 _TABLE_AFTER = frozenset({"from", "join"})  # the next word is a table (or a CTE)
 _SHORT_ALIAS = re.compile(
     r"[A-Za-z][A-Za-z0-9_]{0,2}|[Tt]\d+"
 )  # `o`, `c1`, `T12`: implicit aliases
-_EARLY_ALIAS = re.compile(r"[A-Za-z]\d*")  # `T1.name` before `FROM t AS T1`: one letter, digits
+_EARLY_ALIAS = re.compile(r"[A-Za-z]{1,2}\d*")  # `T1.`, `pl.` before `FROM t AS T1`
 _SIMPLE = re.compile(r"(\s*)([A-Za-z0-9_$]+)")  # a token that is (space +) one word piece
 
 
@@ -115,6 +129,7 @@ class LexState:
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> its table ("" if not a table)
     qualifier: str | None = None  # the word before a `.` while the word after it is typed
     depth: int = 0  # open parentheses
+    seen_from: bool = False  # a FROM was written (before it, `name.` may be an alias made later)
     ok: bool = True  # False once a word broke the rules
 
     def copy(self) -> LexState:
@@ -137,7 +152,10 @@ class Checker:
     Parentheses stay balanced and at most MAX_DEPTH deep.
     """
 
-    def __init__(self, vocab: Vocabulary):
+    def __init__(self, vocab: Vocabulary, dialect: str = ""):
+        self.punctuation = _PUNCTUATION | (
+            {":"} if dialect in ("postgres", "duckdb", "snowflake", "redshift") else set()
+        )  # `::` casts
         self.words = vocab.words
         self.known = set(vocab.words)
         self.tables = vocab.tables
@@ -146,11 +164,23 @@ class Checker:
         self.sorted_tables = sorted(vocab.tables)
         self.qualifiers = vocab.qualifiers
         self.functions = vocab.functions
+        self.names = vocab.tables | set(self.all_columns) | set(vocab.qualifiers)
 
     def _table_of(self, state: LexState, name: str) -> str | None:
         if name in state.aliases:
             return state.aliases[name] or None
         return name if name in self.tables else None
+
+    def _may_start(self, state: LexState, word: str) -> bool:
+        """A keyword where an expression starts must be one that can start it."""
+        lower = word.lower()
+        if state.prev.lower() not in _EXPR_AFTER or lower not in _KEYWORDS or word in self.names:
+            return True
+        if lower == "distinct":  # SELECT DISTINCT, COUNT(DISTINCT x), not sign(DISTINCT
+            return state.prev.lower() == "select" or (
+                state.prev == "(" and state.prev2.lower() in _AGGREGATES
+            )
+        return lower in _EXPR_KEYWORDS
 
     def _finish_word(self, state: LexState, next_char: str) -> None:
         word = state.word
@@ -160,7 +190,7 @@ class Checker:
         qualifier, state.qualifier = state.qualifier, None
         prev = state.prev.lower()
         if word[0].isdigit():
-            pass
+            state.ok = qualifier is None  # `T1.4` is no column
         elif qualifier is not None:
             table = self._table_of(state, qualifier)
             if table:
@@ -179,13 +209,17 @@ class Checker:
         elif word in state.aliases:
             pass
         elif word in self.known:
-            state.ok = next_char == "(" or word not in self.functions
+            state.ok = (next_char == "(" or word not in self.functions) and self._may_start(
+                state, word
+            )
         elif state.prev in self.tables and _SHORT_ALIAS.fullmatch(word):
             state.aliases[word] = state.prev
-        elif next_char == "." and _EARLY_ALIAS.fullmatch(word):
+        elif next_char == "." and (not state.seen_from or _EARLY_ALIAS.fullmatch(word)):
             state.aliases[word] = ""  # used before its FROM defines it
         else:
             state.ok = False
+        if word.lower() == "from":
+            state.seen_from = True
         state.prev2, state.prev = state.prev, word
 
     def feed(self, state: LexState, text: str) -> LexState:
@@ -241,6 +275,7 @@ class Checker:
             state.qualifier = None
             state.prev2, state.prev = state.prev, ch
         elif not ch.isspace():
+            state.ok = ch in self.punctuation
             state.qualifier = None
             state.prev2, state.prev = state.prev, ch
 
@@ -279,7 +314,7 @@ class Checker:
         if state.mode == "" and state.prev in self.tables and _SHORT_ALIAS.fullmatch(part):
             return True  # `FROM orders o`
         if state.mode == "" and _EARLY_ALIAS.fullmatch(part):
-            return True  # may be an alias used before its FROM (`T1.`)
+            return True  # may be an alias used before its FROM (`T1.`): a `.` must follow
         return aliases or _has_prefix(self.words, part)
 
 
@@ -309,7 +344,7 @@ class SchemaConstraint:
         self, schema: Schema, tokenizer: Decoder, dialect: str, top_k: int = 64, prefix: str = ""
     ):
         self.prefix = prefix  # answer text already there before the generated ids (a prefill)
-        self.checker = Checker(vocabulary(schema))
+        self.checker = Checker(vocabulary(schema), dialect)
         self.tokenizer = tokenizer
         self.stop_ids: frozenset[int] | None = getattr(tokenizer, "stop_ids", None)
         self.top_k = top_k
