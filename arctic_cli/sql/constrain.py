@@ -47,6 +47,7 @@ _FUNCTIONS = frozenset(
     datediff date_diff date_add now current_date current_timestamp unixepoch typeof""".split()  # noqa: SIM905
 )
 MAX_DEPTH = 8  # parentheses a generated query may nest
+MAX_BARE_JOINS = 3  # JOINs in a row without ON/USING
 # Where an expression starts (after these words or characters) only these keywords may begin it
 # (besides names, functions, numbers and strings): `SELECT preceding` or `WHERE collate` is junk.
 _EXPR_AFTER = frozenset(
@@ -129,6 +130,7 @@ class LexState:
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> its table ("" if not a table)
     qualifier: str | None = None  # the word before a `.` while the word after it is typed
     depth: int = 0  # open parentheses
+    bare_joins: int = 0  # JOINs since the last ON/USING
     seen_from: bool = False  # a FROM was written (before it, `name.` may be an alias made later)
     ok: bool = True  # False once a word broke the rules
 
@@ -218,8 +220,14 @@ class Checker:
             state.aliases[word] = ""  # used before its FROM defines it
         else:
             state.ok = False
-        if word.lower() == "from":
+        lower = word.lower()
+        if lower == "from":
             state.seen_from = True
+        elif lower == "join":
+            state.bare_joins += 1  # `a JOIN b JOIN c ...` with no ON: junk (and slow to parse)
+            state.ok = state.ok and state.bare_joins <= MAX_BARE_JOINS
+        elif lower in ("on", "using"):
+            state.bare_joins = 0
         state.prev2, state.prev = state.prev, word
 
     def feed(self, state: LexState, text: str) -> LexState:

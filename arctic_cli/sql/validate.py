@@ -96,11 +96,31 @@ def _closest(name: str, candidates: list[str]) -> str | None:
     return lowered[match[0]] if match else None
 
 
+_WORD_OR_STRING = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|`[^`]*`|\w+")
+MAX_BARE_JOINS = 8
+
+
+def _bare_join_run(sql: str) -> int:
+    """The longest run of JOINs with no ON/USING between them (strings and quoted names skipped)."""
+    run = longest = 0
+    for token in _WORD_OR_STRING.findall(sql):
+        word = token.lower()
+        if word == "join":
+            run += 1
+            longest = max(longest, run)
+        elif word in ("on", "using"):
+            run = 0
+    return longest
+
+
 def _parse(sql: str, dialect: str) -> tuple[exp.Expr | None, list[SqlError]]:
     import sqlglot
     from sqlglot import exp
     from sqlglot.errors import ParseError, TokenError
 
+    if _bare_join_run(sql) > MAX_BARE_JOINS:  # sqlglot's parse time doubles with each one
+        message = f"more than {MAX_BARE_JOINS} JOINs in a row without ON or USING"
+        return None, [SqlError("syntax", message)]
     try:
         parsed = sqlglot.parse(sql, read=dialect)
     except ParseError as e:

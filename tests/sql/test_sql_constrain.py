@@ -242,6 +242,8 @@ def test_parentheses_stay_balanced_and_shallow(shop: Schema) -> None:
     assert checker.feed(LexState(), "SELECT COUNT(*) FROM customers WHERE id IN (SELECT 1)").ok
     assert not checker.feed(LexState(), "SELECT COUNT(*))").ok
     assert not checker.feed(LexState(), "SELECT " + "abs(" * (MAX_DEPTH + 1)).ok
+    assert not checker.feed(LexState(), "SELECT name FROM customers" + " JOIN orders" * 4 + " ").ok
+    assert checker.feed(LexState(), "SELECT name FROM customers" + " JOIN orders ON 1 = 1" * 6 + " ").ok
     assert checker.feed(LexState(), "SELECT name FROM customers WHERE name = ')))'").ok  # strings are text
 
 

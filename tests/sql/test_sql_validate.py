@@ -36,6 +36,16 @@ def test_absurd_nesting_is_a_syntax_error_not_a_crash(shop: Schema) -> None:
     assert not v.valid and v.errors[0].kind == "syntax" and "nests too deeply" in v.errors[0].message
 
 
+def test_long_run_of_bare_joins_is_refused_before_parsing(shop: Schema) -> None:
+    """sqlglot's parse time doubles with each JOIN lacking ON: 30 of them would hang the validator."""
+    sql = "SELECT name FROM customers" + " JOIN orders" * 30
+    v = validate(sql, shop, "sqlite")
+    assert not v.valid and "without ON or USING" in v.errors[0].message
+    chained = "SELECT c.name FROM customers c" + " JOIN orders o ON o.customer_id = c.id" * 12
+    assert validate(chained, shop, "sqlite").errors[0].kind != "syntax"  # joins with ON are fine
+    assert validate("SELECT 'join join join join join join join join join' FROM customers", shop, "sqlite").valid
+
+
 def test_sqlglot_internal_failure_is_a_syntax_error(shop: Schema) -> None:
     v = validate("SELECT VAR_MAP(1) FROM customers", shop, "sqlite")  # sqlglot raises IndexError
     assert not v.valid and v.errors[0].kind == "syntax" and "cannot parse" in v.errors[0].message
