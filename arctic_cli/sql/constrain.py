@@ -48,6 +48,9 @@ _FUNCTIONS = frozenset(
 )
 MAX_DEPTH = 8  # parentheses a generated query may nest
 MAX_BARE_JOINS = 3  # JOINs in a row without ON/USING
+# When the model keeps asking to stop where the query is incomplete, forcing it on only grows
+# junk up to max_tokens: after this many refusals it may stop and validation reports the rest.
+MAX_REFUSED_ENDS = 4
 # Where an expression starts (after these words or characters) only these keywords may begin it
 # (besides names, functions, numbers and strings): `SELECT preceding` or `WHERE collate` is junk.
 _EXPR_AFTER = frozenset(
@@ -130,12 +133,13 @@ class LexState:
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> its table ("" if not a table)
     qualifier: str | None = None  # the word before a `.` while the word after it is typed
     depth: int = 0  # open parentheses
+    pending: set[str] = field(default_factory=set)  # aliases used (`T1.`) but not yet defined
     bare_joins: int = 0  # JOINs since the last ON/USING
     seen_from: bool = False  # a FROM was written (before it, `name.` may be an alias made later)
     ok: bool = True  # False once a word broke the rules
 
     def copy(self) -> LexState:
-        return replace(self, aliases=dict(self.aliases))
+        return replace(self, aliases=dict(self.aliases), pending=set(self.pending))
 
 
 def _has_prefix(words: list[str], part: str) -> bool:
@@ -167,6 +171,10 @@ class Checker:
         self.qualifiers = vocab.qualifiers
         self.functions = vocab.functions
         self.names = vocab.tables | set(self.all_columns) | set(vocab.qualifiers)
+        starters = {w for k in _EXPR_KEYWORDS - {"distinct"} for w in _spellings(k)}
+        self.expr_words = sorted(  # what may start an expression (DISTINCT: see _may_start)
+            w for w in vocab.words if w in self.names or w in starters or w.lower() not in _KEYWORDS
+        )
 
     def _table_of(self, state: LexState, name: str) -> str | None:
         if name in state.aliases:
@@ -198,10 +206,11 @@ class Checker:
             if table:
                 state.ok = word in self.columns[table]
             else:  # an alias not defined yet, or a CTE's / subquery's output column
-                state.ok = word in self.all_columns or word in state.aliases
+                state.ok = word in self.all_columns
         elif prev in _FREE_AFTER:
             named = self._table_of(state, state.prev2) if prev == "as" else None
             state.aliases[word] = named or ""
+            state.pending.discard(word)
         elif prev in _TABLE_AFTER:
             state.ok = (
                 word in self.tables
@@ -209,7 +218,9 @@ class Checker:
                 or (next_char == "." and word in self.qualifiers)
             )
         elif word in state.aliases:
-            pass
+            if word in state.pending and state.prev in self.tables:  # `FROM customers c` defines c
+                state.aliases[word] = state.prev
+                state.pending.discard(word)
         elif word in self.known:
             state.ok = (next_char == "(" or word not in self.functions) and self._may_start(
                 state, word
@@ -218,6 +229,7 @@ class Checker:
             state.aliases[word] = state.prev
         elif next_char == "." and (not state.seen_from or _EARLY_ALIAS.fullmatch(word)):
             state.aliases[word] = ""  # used before its FROM defines it
+            state.pending.add(word)
         else:
             state.ok = False
         lower = word.lower()
@@ -239,7 +251,7 @@ class Checker:
             elif state.mode == "`?":  # ``: the closing fence; `x: a backtick-quoted name
                 if ch == "`":
                     state.mode = "end"
-                    state.ok = state.depth == 0
+                    state.ok = state.depth == 0 and not state.pending
                     return state
                 state.mode = "`"
                 state.word = ch
@@ -290,9 +302,9 @@ class Checker:
     def can_end(self, state: LexState) -> bool:
         """Whether the SQL may stop here: every word complete and allowed, parentheses closed."""
         if state.mode == "end":
-            return state.ok
+            return state.ok and not state.pending
         done = self.feed(state.copy(), "\n")
-        return done.ok and done.mode in ("", "-") and done.depth == 0
+        return done.ok and done.mode in ("", "-") and done.depth == 0 and not done.pending
 
     def partial_ok(self, state: LexState) -> bool:
         """Whether the word in progress can still become an allowed word."""
@@ -309,9 +321,7 @@ class Checker:
             table = self._table_of(state, state.qualifier)
             if table:
                 return _has_prefix(self.columns[table], part)
-            return _has_prefix(self.all_columns, part) or any(
-                a.startswith(part) for a in state.aliases
-            )
+            return _has_prefix(self.all_columns, part)
         aliases = any(a.startswith(part) for a in state.aliases)
         if prev in _TABLE_AFTER:
             return (
@@ -323,7 +333,13 @@ class Checker:
             return True  # `FROM orders o`
         if state.mode == "" and _EARLY_ALIAS.fullmatch(part):
             return True  # may be an alias used before its FROM (`T1.`): a `.` must follow
-        return aliases or _has_prefix(self.words, part)
+        if aliases or not _has_prefix(self.words, part):
+            return aliases
+        if state.prev.lower() in _EXPR_AFTER:  # only what may start an expression here
+            return _has_prefix(self.expr_words, part) or (
+                _has_prefix(["DISTINCT", "distinct"], part) and self._may_start(state, "distinct")
+            )
+        return True
 
 
 def sql_region(text: str) -> str | None:
@@ -359,6 +375,8 @@ class SchemaConstraint:
         self._pieces: dict[int, str] = {}
         self.calls = 0
         self.masked = 0  # steps where the most likely token was not allowed
+        self._refused_ends = 0  # this answer: times the model wanted to stop and was kept going
+        self._last_len = -1
 
     def piece(self, token_id: int) -> str:
         text = self._pieces.get(token_id)
@@ -385,6 +403,12 @@ class SchemaConstraint:
         after = self.checker.feed(state.copy(), piece)
         return self.checker.partial_ok(after)
 
+    def _is_end(self, token_id: int) -> bool:
+        piece = self.piece(token_id)
+        if not piece:
+            return self.stop_ids is None or token_id in self.stop_ids
+        return "`" in piece
+
     def _fresh_ok(self, state: LexState, part: str) -> bool:
         if part[0].isdigit() or _WORD_START.match(part):
             return self.checker.part_ok(state, part)
@@ -394,6 +418,9 @@ class SchemaConstraint:
         import torch
 
         self.calls += 1
+        if len(generated_ids) <= self._last_len:  # a new answer (a repair attempt)
+            self._refused_ends = 0
+        self._last_len = len(generated_ids)
         region = sql_region(self.prefix + self.tokenizer.decode(generated_ids))
         if region is None:
             return logits
@@ -413,6 +440,10 @@ class SchemaConstraint:
                 break
         if not keep:
             return logits  # no token at all can continue the SQL: leave it to validation
+        if keep[0] != candidates[0] and self._is_end(candidates[0]):
+            self._refused_ends += 1
+            if self._refused_ends > MAX_REFUSED_ENDS:  # stuck: let it stop, validation reports it
+                return logits
         if keep[0] != candidates[0]:
             self.masked += 1  # the model's favourite was outside the schema
         out = torch.full_like(logits, float("-inf"))

@@ -299,3 +299,23 @@ def test_every_gold_query_passes_the_constraint(suite: str) -> None:
         for part in refused:  # ... a long alias used before the FROM that defines it
             assert re.search(rf"\b{part}\w*\.", before_from), (gold, part)
     assert len(lines) > 50
+
+
+def test_an_alias_used_before_its_from_must_be_defined_before_the_end(shop: Schema) -> None:
+    from arctic_cli.sql.constrain import Checker, LexState, vocabulary
+
+    checker = Checker(vocabulary(shop))
+    assert checker.can_end(checker.feed(LexState(), "SELECT c.name FROM customers c"))
+    assert checker.can_end(checker.feed(LexState(), "SELECT T1.name FROM customers AS T1"))
+    assert not checker.can_end(checker.feed(LexState(), "SELECT c.name FROM customers"))
+    assert not checker.feed(LexState(), "SELECT c.c FROM customers").ok  # after `c.` a column
+
+
+def test_a_model_that_keeps_asking_to_stop_is_let_go(hook: SchemaConstraint) -> None:
+    from arctic_cli.sql.constrain import MAX_REFUSED_ENDS
+
+    cut = [*FENCE, "SELECT", " name", " FROM", " cust"]
+    answers = [  # one answer growing token by token (prose before the fence is not SQL)
+        choose(hook, ["Here is the query:"] * i + cut, "\n```", "omers") for i in range(MAX_REFUSED_ENDS + 1)
+    ]
+    assert answers[:MAX_REFUSED_ENDS] == ["omers"] * MAX_REFUSED_ENDS and answers[-1] == "\n```"
