@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sqlite3
 import time
 from collections import Counter
@@ -76,12 +77,10 @@ def _corrupt(rng: random.Random, sql: str, schema: schemas.Schema) -> str | None
     another naming style (`stock_quantity` for `StockQty`), singular for plural, a column of
     another table, or an unrelated noun.
     """
-    import re
-
     r = rng.random()
-    if r < 0.12:  # cut short: a syntax error
-        cut = rng.randint(len(sql) // 2, len(sql) - 1)
-        return sql[:cut].rstrip() if "(" in sql[:cut] or "'" in sql[:cut] else sql[:cut].rstrip() + " WHERE"
+    if r < 0.12:  # cut short: an open paren or quote is already a syntax error, else end on WHERE
+        head = sql[: rng.randint(len(sql) // 2, len(sql) - 1)].rstrip()
+        return head if "(" in head or "'" in head else head + " WHERE"
     tables = [t for t in schema.tables if re.search(rf"\b{re.escape(schemas.q(t.name))}\b", sql)]
     if not tables:
         return None
