@@ -225,7 +225,13 @@ def load_model(
         from arctic_cli.engine.fastpath import accelerate
 
         accelerate(model)
-    return quantize(model, quant) if quantize is not None and quant is not None else model
+    if quantize is not None and quant is not None:
+        model = quantize(model, quant)
+    if dev.type == "cpu":  # one matmul for q/k/v and for w1/w3 where still float
+        from arctic_cli.engine.fastpath import fuse
+
+        fuse(model)
+    return model
 
 
 _ST_DTYPES = {"F64": "float64", "F32": "float32", "F16": "float16", "BF16": "bfloat16",

@@ -98,6 +98,17 @@ class Attention(nn.Module):
         self.k_proj = nn.Linear(h, self.n_kv * d, bias=False)
         self.v_proj = nn.Linear(h, self.n_kv * d, bias=False)
         self.o_proj = nn.Linear(self.n_heads * d, h, bias=False)
+        self.qkv_weight: torch.Tensor | None = None  # fastpath.fuse: [q; k; v], the three are views
+
+    def project(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """q, k, v of x [B, T, H]: one matmul when fused (fastpath.fuse), else three."""
+        if self.qkv_weight is not None and x.dtype == self.qkv_weight.dtype:
+            from arctic_cli.engine.fastpath import linear
+
+            nq, nk = self.n_heads * self.head_dim, self.n_kv * self.head_dim
+            q, k, v = linear(x, self.qkv_weight).split([nq, nk, nk], dim=-1)
+            return q, k, v
+        return self.q_proj(x), self.k_proj(x), self.v_proj(x)
 
     def forward(
         self,
@@ -108,9 +119,10 @@ class Attention(nn.Module):
         pos: int = 0,
     ) -> torch.Tensor:
         b, t, _ = x.shape
-        q = self.q_proj(x).view(b, t, self.n_heads, self.head_dim).transpose(1, 2)  # [B, Q, T, D]
-        k = self.k_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)  # [B, G, T, D]
-        v = self.v_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)  # [B, G, T, D]
+        q, k, v = self.project(x)
+        q = q.reshape(b, t, self.n_heads, self.head_dim).transpose(1, 2)  # [B, Q, T, D]
+        k = k.reshape(b, t, self.n_kv, self.head_dim).transpose(1, 2)  # [B, G, T, D]
+        v = v.reshape(b, t, self.n_kv, self.head_dim).transpose(1, 2)  # [B, G, T, D]
         q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
         if cache is not None:
             cache_k, cache_v = cache  # each [B, G, S_max, D]
@@ -137,8 +149,14 @@ class MLP(nn.Module):
         self.w1 = nn.Linear(hidden, width, bias=False)
         self.w2 = nn.Linear(width, hidden, bias=False)
         self.w3 = nn.Linear(hidden, width, bias=False)
+        self.w13_weight: torch.Tensor | None = None  # fastpath.fuse: [w1; w3], the two are views
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.w13_weight is not None and x.dtype == self.w13_weight.dtype:
+            from arctic_cli.engine.fastpath import linear
+
+            gate, up = linear(x, self.w13_weight).chunk(2, dim=-1)
+            return self.w2(F.silu(gate) * up)
         return self.w2(F.silu(self.w1(x)) * self.w3(x))
 
 

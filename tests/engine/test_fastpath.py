@@ -42,7 +42,27 @@ def test_load_model_uses_it_and_keeps_names(tiny_checkpoint: Path) -> None:
     for module in plain.modules():
         if type(module) is FastLinear:
             module.__class__ = nn.Linear  # type: ignore[assignment]
+        for stacked in ("qkv_weight", "w13_weight"):
+            if getattr(module, stacked, None) is not None:
+                setattr(module, stacked, None)  # unfused: three (two) separate matmuls
     assert list(model.state_dict()) == list(plain.state_dict())
     ids = torch.tensor([[3, 4, 5, 6]])
     with torch.no_grad():
         torch.testing.assert_close(model(ids), plain(ids), rtol=1e-4, atol=1e-4)
+
+
+def test_fused_projections_are_views_and_change_nothing_else(tiny_checkpoint: Path) -> None:
+    """fuse(): q/k/v and w1/w3 become views of one stacked matrix; names, memory, outputs stay."""
+    model = load_model(tiny_checkpoint)
+    attn = model.model.layers[0].self_attn
+    assert attn.qkv_weight is not None
+    assert attn.q_proj.weight.data_ptr() == attn.qkv_weight.data_ptr()
+    assert attn.v_proj.weight.untyped_storage().data_ptr() == attn.qkv_weight.untyped_storage().data_ptr()
+    assert "qkv_weight" not in " ".join(model.state_dict())
+    mlps = [m for m in model.modules() if getattr(m, "w13_weight", None) is not None]
+    assert mlps and all(m.w1.weight.data_ptr() == m.w13_weight.data_ptr() for m in mlps)
+
+
+def test_quantized_layers_are_not_fused(tiny_checkpoint: Path) -> None:
+    model = load_model(tiny_checkpoint, quant="int8")
+    assert model.model.layers[0].self_attn.qkv_weight is None  # int8 q/k/v keep their own kernels
