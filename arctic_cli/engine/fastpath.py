@@ -13,6 +13,8 @@ is unavailable.
 
 from __future__ import annotations
 
+import functools
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -24,32 +26,26 @@ class FastLinear(nn.Linear):
     """nn.Linear whose inference forward on the CPU runs oneDNN's linear."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        w = self.weight
-        if (
-            self.bias is not None
-            or x.device.type != "cpu"
-            or x.dtype not in _DTYPES
-            or x.dtype != w.dtype
-            or (torch.is_grad_enabled() and (x.requires_grad or w.requires_grad))
-        ):
-            return F.linear(x, w, self.bias)
-        return linear(x, w)
+        if self.bias is not None:
+            return F.linear(x, self.weight, self.bias)
+        return linear(x, self.weight)
 
 
 def linear(x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-    """x @ w.T through oneDNN for CPU inference, F.linear otherwise (see FastLinear)."""
+    """x @ w.T through oneDNN for CPU inference, F.linear otherwise (see the module docstring)."""
     if (
         x.device.type != "cpu"
         or x.dtype not in _DTYPES
         or x.dtype != w.dtype
         or (torch.is_grad_enabled() and (x.requires_grad or w.requires_grad))
-        or torch.compiler.is_compiling()
+        or torch.compiler.is_compiling()  # inductor picks its own kernel for F.linear
         or not available()
     ):
         return F.linear(x, w)
     return torch.ops.mkldnn._linear_pointwise(x, w, None, "none", [], "")
 
 
+@functools.cache
 def available() -> bool:
     return bool(torch.backends.mkldnn.is_available()) and hasattr(
         torch.ops.mkldnn, "_linear_pointwise"

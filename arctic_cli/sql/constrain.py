@@ -64,12 +64,12 @@ _EXPR_KEYWORDS = frozenset(
 _AGGREGATES = frozenset(
     "count sum avg min max total group_concat string_agg listagg array_agg".split()  # noqa: SIM905
 )
+_DISTINCT = ["DISTINCT", "distinct"]
 _PUNCTUATION = frozenset("(),.*=<>!+-/%|;'\"`")  # outside strings, besides letters, digits, spaces
 _FREE_AFTER = frozenset({"as", "with"})  # the next word names something new
 _TABLE_AFTER = frozenset({"from", "join"})  # the next word is a table (or a CTE)
-_SHORT_ALIAS = re.compile(
-    r"[A-Za-z][A-Za-z0-9_]{0,2}|[Tt]\d+"
-)  # `o`, `c1`, `T12`: implicit aliases
+# `o`, `c1`, `T12`: implicit aliases right after a table
+_SHORT_ALIAS = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,2}|[Tt]\d+")
 _EARLY_ALIAS = re.compile(r"[A-Za-z]{1,2}\d*")  # `T1.`, `pl.` before `FROM t AS T1`
 _SIMPLE = re.compile(r"(\s*)([A-Za-z0-9_$]+)")  # a token that is (space +) one word piece
 
@@ -124,9 +124,8 @@ def vocabulary(schema: Schema) -> Vocabulary:
 class LexState:
     """Where a SQL text stands: inside a string/quoted name/comment, the word being typed, context."""
 
-    mode: str = (
-        ""  # "" | "'" | '"' | "`" (quoted name) | "`?" (a backtick) | "-" (comment) | "end" (```)
-    )
+    # "" | "'" | '"' | "`" (quoted name) | "`?" (a backtick) | "-" (comment) | "end" (```)
+    mode: str = ""
     word: str = ""  # the word in progress, as typed
     prev: str = ""  # the last complete word or punctuation character
     prev2: str = ""  # the one before it (`orders AS o`: o names orders)
@@ -335,9 +334,9 @@ class Checker:
             return True  # may be an alias used before its FROM (`T1.`): a `.` must follow
         if aliases or not _has_prefix(self.words, part):
             return aliases
-        if state.prev.lower() in _EXPR_AFTER:  # only what may start an expression here
+        if prev in _EXPR_AFTER:  # only what may start an expression here
             return _has_prefix(self.expr_words, part) or (
-                _has_prefix(["DISTINCT", "distinct"], part) and self._may_start(state, "distinct")
+                _has_prefix(_DISTINCT, part) and self._may_start(state, "distinct")
             )
         return True
 
@@ -392,8 +391,7 @@ class SchemaConstraint:
         """
         piece = self.piece(token_id)
         if not piece:  # a special token: only a stop token, and only where the SQL may end
-            is_stop = self.stop_ids is None or token_id in self.stop_ids
-            return is_stop and self.checker.can_end(state)
+            return self._is_stop(token_id) and self.checker.can_end(state)
         if finished is not None and state.mode == "":
             m = _SIMPLE.fullmatch(piece)
             if m:
@@ -403,11 +401,13 @@ class SchemaConstraint:
         after = self.checker.feed(state.copy(), piece)
         return self.checker.partial_ok(after)
 
+    def _is_stop(self, token_id: int) -> bool:
+        return self.stop_ids is None or token_id in self.stop_ids
+
     def _is_end(self, token_id: int) -> bool:
+        """A stop token or a piece of the closing fence."""
         piece = self.piece(token_id)
-        if not piece:
-            return self.stop_ids is None or token_id in self.stop_ids
-        return "`" in piece
+        return "`" in piece if piece else self._is_stop(token_id)
 
     def _fresh_ok(self, state: LexState, part: str) -> bool:
         if part[0].isdigit() or _WORD_START.match(part):

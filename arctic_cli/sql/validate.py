@@ -334,7 +334,8 @@ def check_columns(tree: exp.Expr, ms: MappingSchema, dialect: str, sql: str) -> 
     except RecursionError:
         raise  # validate() reports it
     except Exception as e:  # noqa: BLE001 - an unchecked statement must not pass as valid
-        return [SqlError("unsupported", f"cannot check the columns ({type(e).__name__} in sqlglot: {e})")]
+        message = f"cannot check the columns ({type(e).__name__} in sqlglot: {e})"
+        return [SqlError("unsupported", message)]
     return []
 
 

@@ -203,12 +203,44 @@ COLUMN_NOUNS = tuple(
 
 # More names from many walks of business life, so no small set of nouns can be memorised.
 ENTITY_NOUNS += tuple(
-    ["abstract", "adapter", "advisor", "agreement", "allocation", "allowance", "alert", "applicant", "archive", "area", "assembly", "assignment", "attendee", "audit", "author", "award", "badge", "barcode", "beacon", "beneficiary", "bid", "bill", "booking", "borrower", "bundle", "buyer", "cabinet", "calendar", "candidate", "cargo", "cart", "catalog", "certificate", "charge", "charter", "checkpoint", "circuit", "citation", "collection", "commission", "complaint", "component", "consignment", "consultant", "container", "coupon", "courier", "coverage", "credit", "customer", "cycle", "dataset", "debtor", "delegate", "deposit", "depot", "destination", "diagnosis", "dispatch", "district", "document", "dossier", "draft", "enrollment", "entry", "equipment", "estimate", "exhibit", "expense", "export", "feature", "feedback", "fixture", "flight", "forecast", "freight", "garage", "gateway", "gift", "holding", "household", "incident", "installment", "instrument", "inventory", "investor", "invoice", "issue", "itinerary", "kiosk", "label", "lab", "lecture", "lender", "lesson", "letter", "lineup", "lot", "machine", "manifest", "measurement", "milestone", "module", "mortgage", "notice", "nurse", "objective", "offer", "opening", "operator", "order_line", "outage", "parish", "patron", "payee", "payout", "pension", "permit_holder", "pharmacy", "plant", "pledge", "pool", "premium", "prescription", "producer", "prospect", "provider", "purchase", "ranch", "receipt", "recipe", "record", "referral", "refund", "registration", "remittance", "rental", "repair", "report", "reservation", "review", "reward", "roster", "sale", "schedule", "scholarship", "seller", "shift", "shipment", "signup", "skill", "slot", "specimen", "sprint", "statement", "stock", "subscription", "substation", "supply", "tariff", "tax", "teacher", "tender", "territory", "testimonial", "timesheet", "token", "trade", "transfer", "treatment", "tutor", "upgrade", "usage", "valuation", "vessel", "warranty", "webinar", "withdrawal", "workshop"]
+    """
+    abstract adapter advisor agreement allocation allowance alert applicant archive area
+    assembly assignment attendee audit author award badge barcode beacon beneficiary bid bill
+    booking borrower bundle buyer cabinet calendar candidate cargo cart catalog certificate
+    charge charter checkpoint circuit citation collection commission complaint component
+    consignment consultant container coupon courier coverage credit customer cycle dataset
+    debtor delegate deposit depot destination diagnosis dispatch district document dossier
+    draft enrollment entry equipment estimate exhibit expense export feature feedback fixture
+    flight forecast freight garage gateway gift holding household incident installment
+    instrument inventory investor invoice issue itinerary kiosk label lab lecture lender
+    lesson letter lineup lot machine manifest measurement milestone module mortgage notice
+    nurse objective offer opening operator order_line outage parish patron payee payout
+    pension permit_holder pharmacy plant pledge pool premium prescription producer prospect
+    provider purchase ranch receipt recipe record referral refund registration remittance
+    rental repair report reservation review reward roster sale schedule scholarship seller
+    shift shipment signup skill slot specimen sprint statement stock subscription substation
+    supply tariff tax teacher tender territory testimonial timesheet token trade transfer
+    treatment tutor upgrade usage valuation vessel warranty webinar withdrawal workshop
+    """.split()  # noqa: SIM905
 )
 COLUMN_NOUNS += tuple(
-    ["amount", "price", "total", "quantity", "count", "number", "reference", "serial", "alias", "handle", "nickname", "motto", "slogan", "remark", "comment", "reason", "outcome", "result", "verdict", "method", "mode", "format", "language", "currency", "timezone", "locale", "address", "street", "postcode", "latitude", "longitude", "floor", "room", "seat", "gate", "lane", "aisle", "batch", "lot", "term", "period", "quarter", "month", "year", "week", "shift", "hours", "minutes", "days", "age", "tenure", "salary", "wage", "tax", "fare", "toll", "deposit", "credit", "debit", "points", "miles", "units", "pages", "views", "clicks", "visits", "likes", "shares", "downloads"]
+    """
+    amount price total quantity count number reference serial alias handle nickname motto
+    slogan remark comment reason outcome result verdict method mode format language currency
+    timezone locale address street postcode latitude longitude floor room seat gate lane aisle
+    batch lot term period quarter month year week shift hours minutes days age tenure salary
+    wage tax fare toll deposit credit debit points miles units pages views clicks visits likes
+    shares downloads
+    """.split()  # noqa: SIM905
 )
-QUALIFIERS = ["monthly", "annual", "total", "unit", "net", "gross", "base", "list", "retail", "billing", "shipping", "primary", "secondary", "last", "first", "max", "min", "home", "work", "legal", "display", "internal", "external", "original", "current", "previous", "planned", "actual", "expected", "estimated", "approved", "average", "daily", "weekly", "local", "global", "sales", "purchase", "service", "contract"]
+QUALIFIERS = (
+    """
+    monthly annual total unit net gross base list retail billing shipping primary secondary
+    last first max min home work legal display internal external original current previous
+    planned actual expected estimated approved average daily weekly local global sales
+    purchase service contract
+    """.split()  # noqa: SIM905
+)
 
 _ONSETS = ("b", "br", "c", "ch", "d", "dr", "f", "g", "gr", "h", "k", "l", "m", "n", "p", "pl", "r", "s",
            "sk", "st", "t", "tr", "v", "w", "z")
