@@ -1,17 +1,18 @@
-"""Schema-constrained decoding: a logits hook that keeps the model's identifiers inside the schema.
+"""Schema-constrained decoding: a logits hook that keeps the model's SQL inside the schema.
 
 The local engine calls `hook(generated_ids, logits) -> logits` before choosing each token. Inside
 the SQL part of the answer (after a ```sql fence, or from a leading SELECT/WITH), every word the
-model writes must fit the schema where it stands (see `Checker`: tables after FROM/JOIN, the
-qualified table's columns after `alias.`, new aliases after AS/WITH or a table, SQL words and
-the schema's names elsewhere). Names must be spelled as the schema spells them and SQL words in
-upper or lower case, so a confused model cannot wander into `AcCounTs`; functions come from a
-list of common portable ones (pass --no-constrain to let a strong model use dialect-only ones).
+model writes must fit the schema and the query where it stands (see `Checker`): clauses in order
+(SELECT, FROM, WHERE, GROUP BY, HAVING, ORDER BY, LIMIT) at each query level, tables after
+FROM/JOIN, the qualified table's columns after `alias.`, and unqualified columns from the tables
+the query reads. Names must be spelled as the schema spells them and SQL words in upper or lower
+case, so a confused model cannot wander into `AcCounTs`; functions come from a list of common
+portable ones (pass --no-constrain to let a strong model use dialect-only ones).
 String literals and comments are left alone; quoted identifiers are checked like bare words.
 The `top_k` most likely tokens are checked first (a full vocabulary scan in Python costs more than
 a decode step), so inside SQL sampling is also cut to those `top_k`; only when none of them is
 allowed are the next 16x, then the whole vocabulary, scanned. When no token at all can continue,
-the logits pass unchanged and validation + repair catch the mistake.
+the answer stops there (only the stop tokens are left) and validation + repair take over.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Protocol
 
 from arctic_cli.sql.schema import Schema
@@ -34,7 +36,7 @@ _KEYWORDS = frozenset(
     first last over partition filter within window range preceding following unbounded current
     true false with recursive cast integer int bigint smallint real float double decimal numeric
     text varchar char boolean date time datetime timestamp interval year month day hour minute
-    second qualify escape collate""".split()  # noqa: SIM905
+    second qualify escape""".split()  # noqa: SIM905
 )
 # Functions must be called (`(` follows). Common, portable ones only: aggregates, windows,
 # strings, dates, numbers, conditionals.
@@ -44,7 +46,7 @@ _FUNCTIONS = frozenset(
     coalesce ifnull nullif iif if iff greatest least abs round floor ceil ceiling sign mod power
     sqrt exp ln log length char_length lower upper trim ltrim rtrim substr substring replace instr
     concat printf format strftime julianday date_trunc date_part extract to_date to_char dateadd
-    datediff date_diff date_add now current_date current_timestamp unixepoch typeof""".split()  # noqa: SIM905
+    datediff date_diff date_add now unixepoch typeof""".split()  # noqa: SIM905
 )
 MAX_DEPTH = 8  # parentheses a generated query may nest
 MAX_BARE_JOINS = 3  # JOINs in a row without ON/USING
@@ -54,23 +56,70 @@ MAX_REFUSED_ENDS = 4
 # Where an expression starts (after these words or characters) only these keywords may begin it
 # (besides names, functions, numbers and strings): `SELECT preceding` or `WHERE collate` is junk.
 _EXPR_AFTER = frozenset(
-    "select where and or on by having when then else , ( = < > ! + - / % | between like".split()  # noqa: SIM905
+    "select where and or on by having when then else distinct , ( = < > ! + - / % | between like".split()  # noqa: SIM905
 )
 _EXPR_KEYWORDS = frozenset(
     """distinct not case exists null true false cast all any some select with interval date time
     timestamp current_date current_time current_timestamp unbounded current partition order rows
-    range year month day hour minute second""".split()  # noqa: SIM905
+    range""".split()  # noqa: SIM905
+)
+_DATE_PARTS = frozenset("year month day hour minute second".split())  # noqa: SIM905 (EXTRACT(x FROM)
+# Words that end an operand (like a name, a number or `)` do): a keyword or `(` must come next.
+_OPERAND_WORDS = frozenset(
+    """null true false end asc desc current_date current_time current_timestamp first last
+    preceding following row""".split()  # noqa: SIM905
+)
+# After an operand only these words may come (SELECT only after the `)` that closes a CTE).
+_AFTER_OPERAND = frozenset(
+    """as from where and or not is in like ilike glob between escape asc desc nulls join left right
+    inner outer cross full natural on using group order having limit offset union except intersect
+    when then else end over filter within qualify window rows range fetch preceding following
+    select""".split()  # noqa: SIM905
+)
+_AFTER_TABLE = frozenset(
+    """as join left right inner outer cross full natural on using where group order having limit
+    offset union except intersect qualify window""".split()  # noqa: SIM905
+)
+_NO_ARGS = frozenset(
+    "now row_number rank dense_rank unixepoch".split()  # noqa: SIM905
+)
+_BY_AFTER = frozenset({"group", "order", "partition"})
+# Where an expression starts these begin a literal (`DATE '2024-01-01'`) or a call: `'` or `(` next
+_LITERAL_TYPES = frozenset({"date", "time", "timestamp", "interval"})
+_FROM_INSIDE = frozenset({"extract", "substring", "trim"})  # `EXTRACT(YEAR FROM d)`
+_ORDER_INSIDE = frozenset({"over", "string_agg", "group_concat", "array_agg", "listagg", "group"})
+_WINDOW_WORDS = frozenset(
+    {"partition", "rows", "range", "preceding", "following", "unbounded", "current"}
 )
 _AGGREGATES = frozenset(
     "count sum avg min max total group_concat string_agg listagg array_agg".split()  # noqa: SIM905
 )
-_DISTINCT = ["DISTINCT", "distinct"]
 _PUNCTUATION = frozenset("(),.*=<>!+-/%|;'\"`")  # outside strings, besides letters, digits, spaces
-_FREE_AFTER = frozenset({"as", "with"})  # the next word names something new
+_OPERATOR_PAIRS = frozenset({"<=", "<>", ">=", "!=", "||", "::"})  # a second operator character
+_FREE_AFTER = frozenset({"as", "with", "recursive"})  # the next word names something new
 _TABLE_AFTER = frozenset({"from", "join"})  # the next word is a table (or a CTE)
+# The clause each keyword opens in a query (a frame's `stage`): they come in this order.
+_CLAUSES = {
+    "select": 1, "from": 2, "where": 3, "group": 4, "having": 5, "qualify": 5, "order": 6,
+    "limit": 7, "offset": 8,
+}  # fmt: skip
+_FROM_WORDS = frozenset("join on using left right inner outer cross full natural".split())  # noqa: SIM905
+_SET_OPS = frozenset({"union", "except", "intersect"})
+# A query cannot stop right after these words or characters: something must follow.
+_OPEN_ENDED = (
+    _EXPR_AFTER
+    | _FREE_AFTER
+    | _TABLE_AFTER
+    | _FROM_WORDS
+    | _SET_OPS
+    | frozenset(
+        """not is in ilike glob group order limit offset all any some distinct case exists cast
+        interval escape over partition filter within window nulls . : *""".split()  # noqa: SIM905
+    )
+)
 # `o`, `c1`, `T12`: implicit aliases right after a table
 _SHORT_ALIAS = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,2}|[Tt]\d+")
-_EARLY_ALIAS = re.compile(r"[A-Za-z]{1,2}\d*")  # `T1.`, `pl.` before `FROM t AS T1`
+_EARLY_ALIAS = re.compile(r"[Tt]\d{1,2}|[A-Za-z]{1,2}")  # `T1.`, `pl.` before `FROM t AS T1`
 _SIMPLE = re.compile(r"(\s*)([A-Za-z0-9_$]+)")  # a token that is (space +) one word piece
 
 
@@ -95,6 +144,7 @@ class Vocabulary:
     columns: dict[str, list[str]]  # table -> its columns, sorted
     qualifiers: list[str] = field(default_factory=list)  # before `.table`: schemas, `main`
     functions: set[str] = field(default_factory=set)  # words that are only a function: need `(`
+    neighbours: dict[str, set[str]] = field(default_factory=dict)  # table -> tables a FK links
 
 
 def vocabulary(schema: Schema) -> Vocabulary:
@@ -104,12 +154,19 @@ def vocabulary(schema: Schema) -> Vocabulary:
     tables: set[str] = set()
     columns: dict[str, set[str]] = {}
     qualifiers = {"main", "MAIN"}
+    links: list[tuple[str, str]] = []
     for table in schema.tables:
         name = _plain(table.name)
         tables.add(name)
         if table.db:
             qualifiers.add(_plain(table.db))
         columns.setdefault(name, set()).update(_plain(c.name) for c in table.columns)
+        links += [(name, _plain(fk.ref_table.split(".")[-1])) for fk in table.foreign_keys]
+    neighbours: dict[str, set[str]] = {t: set() for t in tables}
+    for a, b in links:
+        if b in tables:
+            neighbours[a].add(b)
+            neighbours[b].add(a)
     names = tables | qualifiers | {c for cols in columns.values() for c in cols}
     return Vocabulary(
         sorted(keywords | functions | names),
@@ -117,7 +174,25 @@ def vocabulary(schema: Schema) -> Vocabulary:
         {t: sorted(c) for t, c in columns.items()},
         sorted(qualifiers),
         functions - keywords - names,
+        neighbours,
     )
+
+
+@dataclass
+class Frame:
+    """One parenthesis level; a query frame (`stage` > 0) tracks its clauses and FROM tables."""
+
+    stage: int = 0  # 0: no SELECT at this level (yet); else the clause it is in (_CLAUSES)
+    tables: list[str] = field(default_factory=list)  # read by FROM/JOIN; "" = columns unknown (CTE)
+    loose: set[str] = field(default_factory=set)  # unqualified columns named before its FROM
+    ctes: bool = False  # a WITH opened here: `, name AS (` defines another CTE
+    early: set[str] = field(default_factory=set)  # aliases its SELECT list used before its FROM
+    join_open: bool = False  # a JOIN still waits for its ON/USING
+    opener: str = ""  # the word before its `(` (lower case): `count`, `over`, `in`, ...
+    derived: bool = False  # opened where a table goes: `FROM (SELECT ...) AS x`
+
+    def copy(self) -> Frame:
+        return replace(self, tables=list(self.tables), loose=set(self.loose), early=set(self.early))
 
 
 @dataclass
@@ -131,14 +206,33 @@ class LexState:
     prev2: str = ""  # the one before it (`orders AS o`: o names orders)
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> its table ("" if not a table)
     qualifier: str | None = None  # the word before a `.` while the word after it is typed
-    depth: int = 0  # open parentheses
+    frames: list[Frame] = field(default_factory=lambda: [Frame()])  # one per open parenthesis + 1
     pending: set[str] = field(default_factory=set)  # aliases used (`T1.`) but not yet defined
+    used: dict[str, set[str]] = field(default_factory=dict)  # pending alias -> columns named on it
     bare_joins: int = 0  # JOINs since the last ON/USING
     seen_from: bool = False  # a FROM was written (before it, `name.` may be an alias made later)
+    cases: int = 0  # CASEs not yet closed by END
+    operand: bool = False  # the last thing was an operand (name, number, string, `)`)
+    after_table: bool = False  # the last word was a table read by FROM/JOIN (or its alias)
+    typed: bool = False  # the last word was DATE/TIME/... where an expression starts
+    ctes: set[str] = field(default_factory=set)  # names WITH defined: tables for FROM
+    closed: bool = False  # after `;`: only the end may follow
     ok: bool = True  # False once a word broke the rules
 
+    @property
+    def depth(self) -> int:
+        """Open parentheses."""
+        return len(self.frames) - 1
+
     def copy(self) -> LexState:
-        return replace(self, aliases=dict(self.aliases), pending=set(self.pending))
+        return replace(
+            self,
+            aliases=dict(self.aliases),
+            frames=[f.copy() for f in self.frames],
+            pending=set(self.pending),
+            used={k: set(v) for k, v in self.used.items()},
+            ctes=set(self.ctes),
+        )
 
 
 def _has_prefix(words: list[str], part: str) -> bool:
@@ -146,15 +240,27 @@ def _has_prefix(words: list[str], part: str) -> bool:
     return i < len(words) and words[i].startswith(part)
 
 
-class Checker:
-    """Feeds text to a `LexState`, checking each word against the schema.
+def _with_prefix(words: list[str], part: str) -> Iterable[str]:
+    i = bisect.bisect_left(words, part)
+    while i < len(words) and words[i].startswith(part):
+        yield words[i]
+        i += 1
 
-    Rules: after FROM/JOIN comes a table (or a CTE); after `x.` comes a column of x's table
-    when x is a known table or alias, else a column of some table; after AS or WITH any name
-    is a new alias; right after a table a short word (`o`, `t1`) is its alias; a word followed
-    by `.` may be an alias defined later (`SELECT T1.name FROM customers AS T1`); a function
-    must be called; everything else must be an SQL word, a table, a column or an alias made.
-    Parentheses stay balanced and at most MAX_DEPTH deep.
+
+class Checker:
+    """Feeds text to a `LexState`, checking each word against the schema and the query so far.
+
+    Words: after FROM/JOIN comes a table (or a CTE), and the first table must hold (or link to)
+    a column the SELECT list named; after `x.` comes a column of x's table when x is a known table
+    or alias, else a column of some table; after AS or WITH any name is a new alias; right after
+    a table a short word (`o`, `t1`) is its alias; in a SELECT list a word followed by `.` may be
+    an alias defined later (`SELECT T1.name FROM customers AS T1`), which must then name a table
+    holding the columns used on it; once a query has its FROM, unqualified columns must belong to
+    the tables it reads (or an enclosing query's); a function must be called; numbers are digits.
+    Structure: at each level clauses come in order, JOIN/ON only in FROM, BY only after GROUP,
+    ORDER or PARTITION, WHEN/THEN/ELSE/END only inside CASE; where an expression starts, no `,`,
+    `)` or operator; parentheses stay balanced and at most MAX_DEPTH deep; the SQL may end only
+    where the query is complete (see `complete`).
     """
 
     def __init__(self, vocab: Vocabulary, dialect: str = ""):
@@ -165,104 +271,396 @@ class Checker:
         self.known = set(vocab.words)
         self.tables = vocab.tables
         self.columns = vocab.columns
+        self.column_sets = {t: frozenset(c) for t, c in vocab.columns.items()}
         self.all_columns = sorted({c for cols in vocab.columns.values() for c in cols})
+        self.all_column_set = frozenset(self.all_columns)
         self.sorted_tables = sorted(vocab.tables)
         self.qualifiers = vocab.qualifiers
         self.functions = vocab.functions
         self.names = vocab.tables | set(self.all_columns) | set(vocab.qualifiers)
-        starters = {w for k in _EXPR_KEYWORDS - {"distinct"} for w in _spellings(k)}
-        self.expr_words = sorted(  # what may start an expression (DISTINCT: see _may_start)
-            w for w in vocab.words if w in self.names or w in starters or w.lower() not in _KEYWORDS
-        )
+        self.keyword_words = sorted(w for w in vocab.words if w.lower() in _AFTER_OPERAND)
+        self.reach = {  # columns of a table and of the tables its foreign keys link
+            t: frozenset().union(self.column_sets[t], *(self.column_sets[n] for n in vocab.neighbours.get(t, ())))
+            for t in vocab.tables
+        }  # fmt: skip
+        self._scope_columns = lru_cache(maxsize=256)(self._union_columns)
+
+    def _union_columns(self, tables: frozenset[str]) -> frozenset[str]:
+        return frozenset().union(*(self.column_sets.get(t, ()) for t in tables))
+
+    # -- where a word stands ---------------------------------------------------------------
 
     def _table_of(self, state: LexState, name: str) -> str | None:
         if name in state.aliases:
             return state.aliases[name] or None
         return name if name in self.tables else None
 
+    @staticmethod
+    def _query(state: LexState) -> int | None:
+        """The innermost query frame (an aggregate's parentheses belong to their query)."""
+        for i in range(len(state.frames) - 1, -1, -1):
+            if state.frames[i].stage > 0:
+                return i
+        return None
+
+    def _scope(self, state: LexState, upto: int) -> frozenset[str] | None:
+        """The tables whose columns frame `upto` may name unqualified (None: any column)."""
+        tables: set[str] = set()
+        for i, frame in enumerate(state.frames[: upto + 1]):
+            if frame.stage == 1 and i < upto:
+                return None  # a subquery in a SELECT list: the outer FROM is not written yet
+            if "" in frame.tables:
+                return None  # a CTE or a derived table: its columns are not known here
+            tables.update(frame.tables)
+        return frozenset(tables)
+
+    def _covered(self, state: LexState, i: int) -> bool:
+        """The columns frame i's SELECT list named come from the tables in scope."""
+        loose = state.frames[i].loose
+        if not loose:
+            return True
+        scope = self._scope(state, i)
+        return scope is None or loose <= self._scope_columns(scope)
+
+    def _table_position(self, state: LexState) -> bool:
+        prev, frame = state.prev.lower(), state.frames[-1]
+        if prev == "from":  # `IS DISTINCT FROM x`, `EXTRACT(YEAR FROM x)`: an expression
+            return frame.stage > 0 and state.prev2.lower() != "distinct"
+        return prev == "join" or (prev == "," and frame.stage == 2)
+
+    def _expression_position(self, state: LexState) -> bool:
+        """Not where a name must come (after FROM/JOIN/AS/WITH/BY)."""
+        prev, frame = state.prev.lower(), state.frames[-1]
+        free = prev in _FREE_AFTER or (prev == "," and frame.stage == 0 and frame.ctes)
+        by = prev in _BY_AFTER and state.prev not in self.names
+        return not (free or by or self._table_position(state))
+
+    def _table_fits(self, state: LexState, table: str) -> bool:
+        """A query's first table holds (or links to) a column its SELECT list named."""
+        frame = state.frames[-1]
+        if frame.tables or not frame.loose:
+            return True
+        if any(frame.loose <= cols for cols in self.column_sets.values()):  # one table holds all:
+            return bool(frame.loose & self.column_sets[table])  # start from one that holds some
+        return bool(frame.loose & self.reach[table])
+
+    def _from_done(self, state: LexState, i: int) -> bool:
+        """Frame i may leave its FROM clause: every JOIN has its ON, every alias its SELECT list
+        used is defined, and the columns it named unqualified come from the tables read."""
+        frame = state.frames[i]
+        return not frame.join_open and not frame.early & state.pending and self._covered(state, i)
+
+    def _alias_fits(self, state: LexState, alias: str, table: str | None) -> bool:
+        """An alias used before its FROM names a table that holds the columns used on it."""
+        used = state.used.get(alias)
+        return not used or table is None or used <= self.column_sets[table]
+
+    def _early_ok(self, state: LexState) -> bool:
+        """`x.` may name an alias not made yet: only in a SELECT list (before its FROM)."""
+        q = self._query(state)
+        return q is None or state.frames[q].stage < 2
+
+    @staticmethod
+    def _in_aggregate(state: LexState) -> bool:
+        """Inside an aggregate's parentheses (up to the query they belong to)."""
+        for frame in reversed(state.frames):
+            if frame.stage > 0:
+                return False
+            if frame.opener in _AGGREGATES:
+                return True
+        return False
+
     def _may_start(self, state: LexState, word: str) -> bool:
         """A keyword where an expression starts must be one that can start it."""
         lower = word.lower()
+        if lower in _WINDOW_WORDS and word not in self.names:
+            return state.frames[-1].opener == "over"  # OVER (PARTITION BY .. ROWS ..)
         if state.prev.lower() not in _EXPR_AFTER or lower not in _KEYWORDS or word in self.names:
             return True
+        if lower == "order":
+            return state.prev == "(" and state.frames[-1].opener in _ORDER_INSIDE
+        if lower in _DATE_PARTS:  # EXTRACT(YEAR FROM d)
+            return state.prev == "(" and state.prev2.lower() == "extract"
         if lower == "distinct":  # SELECT DISTINCT, COUNT(DISTINCT x), not sign(DISTINCT
             return state.prev.lower() == "select" or (
                 state.prev == "(" and state.prev2.lower() in _AGGREGATES
             )
         return lower in _EXPR_KEYWORDS
 
-    def _finish_word(self, state: LexState, next_char: str) -> None:
+    def _clause_ok(self, state: LexState, kw: str, next_char: str | None) -> bool:
+        """Structure: the clause keyword `kw` (lower case) may come here."""
+        frame, prev = state.frames[-1], state.prev.lower()
+        stage = frame.stage
+        leaving_from = stage != 2 or self._from_done(state, len(state.frames) - 1)
+        if kw == "select":
+            return stage == 0 and (
+                state.prev in ("", "(", ")")
+                or prev in ("union", "all", "except", "intersect", "distinct")
+            )
+        if kw == "with":
+            return stage == 0 and state.prev in ("", "(")
+        if kw == "from":
+            return stage == 1 or prev == "distinct" or (stage == 0 and frame.opener in _FROM_INSIDE)
+        if kw == "as":  # a column's name, a table's alias, CAST(x AS t), WITH x AS (
+            return (
+                stage == 1
+                or state.after_table
+                or frame.opener == "cast"
+                or (stage == 0 and frame.ctes)
+            )
+        if kw == "where":
+            return stage == 2 and leaving_from
+        if kw == "group":
+            return (stage in (2, 3) and leaving_from) or (stage == 0 and prev == "within")
+        if kw in ("having", "qualify"):
+            return 2 <= stage <= 4 + (kw == "qualify") and leaving_from
+        if kw == "order":
+            return (1 <= stage <= 5 and leaving_from) or (
+                stage == 0 and frame.opener in _ORDER_INSIDE
+            )
+        if kw == "limit":
+            return 1 <= stage <= 6 and leaving_from
+        if kw == "offset":
+            return stage == 7
+        if kw == "by":
+            return prev in ("group", "order", "partition")
+        if kw in _SET_OPS:
+            return stage >= 1 and leaving_from
+        if kw in ("left", "right") and next_char in (None, "("):
+            return True  # LEFT(text, n)
+        if kw in ("on", "using"):
+            return stage == 2 and frame.join_open
+        if kw in _FROM_WORDS:
+            return stage == 2 and not frame.join_open
+        if kw in ("when", "then", "else", "end"):
+            return state.cases > 0
+        return True
+
+    # -- judging a word --------------------------------------------------------------------
+
+    def _judge(
+        self, state: LexState, word: str, next_char: str | None, quoted: bool = False
+    ) -> bool:
+        """Whether `word`, completed where `state` stands, is allowed (next_char None: any)."""
+        qualifier = state.qualifier
+        if qualifier is not None:
+            if (
+                qualifier in self.qualifiers
+                and qualifier not in state.aliases
+                and qualifier not in self.tables
+            ):
+                return word in self.tables  # `main.orders`
+            table = self._table_of(state, qualifier)
+            return word in (self.column_sets[table] if table else self.all_column_set)
+        prev = state.prev.lower()
+        frame = state.frames[-1]
+        if prev in _BY_AFTER and state.prev not in self.names:
+            return not quoted and word in ("BY", "by")
+        if word[0].isdigit():  # `3_x` is no number, `x 3` no expression, `FROM 4` no table
+            return word.isdigit() and not state.operand and self._expression_position(state)
+        if prev in _FREE_AFTER or (prev == "," and frame.stage == 0 and frame.ctes):
+            return next_char != "." and self._alias_fits(
+                state, word, self._table_of(state, state.prev2) if prev == "as" else None
+            )
+        if self._table_position(state):
+            if word in state.ctes:
+                return True
+            if word in self.tables:
+                return self._table_fits(state, word)
+            return next_char in (None, ".") and word in self.qualifiers
+        if word in state.aliases:
+            if word in state.pending and state.prev in self.tables:  # `FROM customers c` defines c
+                return self._alias_fits(state, word, state.prev)
+            if state.operand:
+                return False
+            if word in state.pending or state.aliases[word]:  # a table's alias qualifies a column
+                return next_char in (None, ".")
+            return True
+        if word in self.known:
+            return self._known_ok(state, word, next_char, quoted)
+        if state.prev in self.tables and _SHORT_ALIAS.fullmatch(word):
+            return True
+        return (
+            next_char in (None, ".")
+            and not state.operand
+            and self._early_ok(state)
+            and bool(_EARLY_ALIAS.fullmatch(word))
+        )
+
+    def _column_ref(self, word: str, next_char: str | None) -> bool:
+        """Whether a vocabulary word stands for a column (not a table, nor a call: `COUNT(`)."""
+        if word not in self.all_column_set or word in self.tables or next_char == "(":
+            return False
+        return next_char is not None or word.lower() not in _FUNCTIONS
+
+    def _known_ok(self, state: LexState, word: str, next_char: str | None, quoted: bool) -> bool:
+        """A vocabulary word (SQL word, function, table, column) in an expression or clause."""
+        if next_char not in (None, "(") and word in self.functions:
+            return False
+        if not self._may_start(state, word):
+            return False
+        lower = word.lower()
+        if state.operand and (quoted or lower not in _AFTER_OPERAND):
+            return False  # two operands in a row: `SELECT a b`, `WHERE x = 1 name`, `x SOME`
+        if state.operand and lower == "select" and state.prev != ")":
+            return False
+        if state.after_table and lower not in _AFTER_TABLE:
+            return False  # `FROM t glob`, `JOIN t DISTINCT`
+        if word in self.functions and len(state.frames) > MAX_DEPTH:
+            return False  # its `(` would nest too deep
+        call = next_char == "(" or word not in self.all_column_set  # (a column may be `Count`)
+        if lower in _AGGREGATES and call and self._in_aggregate(state):
+            return False  # SUM(MAX(x)) is no SQL
+        if word in self.tables and word not in self.all_column_set and next_char not in (None, "."):
+            return False  # a table in an expression only qualifies a column: `orders.id`
+        if not quoted and lower in _KEYWORDS:
+            return self._clause_ok(state, lower, next_char)
+        if self._column_ref(word, next_char):
+            q = self._query(state)
+            if q is not None and state.frames[q].stage >= 2:
+                scope = self._scope(state, q)
+                return scope is None or word in self._scope_columns(scope)
+        return True
+
+    def _finish_word(self, state: LexState, next_char: str, quoted: bool = False) -> None:
         word = state.word
         state.word = ""
         if not word:
             return
-        qualifier, state.qualifier = state.qualifier, None
+        was_table, table_pos = state.after_table, self._table_position(state)
+        state.ok = not state.typed and self._judge(state, word, next_char, quoted)
+        state.typed = (
+            state.prev.lower() in _EXPR_AFTER
+            and word.lower() in _LITERAL_TYPES
+            and word not in self.names
+            and not quoted
+        )
+        if state.ok:
+            self._apply(state, word, next_char, quoted)
+        lower = word.lower()
+        state.after_table = next_char != "." and (  # `FROM orders`, `orders o`, `orders AS o`
+            table_pos or (was_table and (lower == "as" or quoted or lower not in _KEYWORDS))
+        )
+        state.operand = next_char != "(" and (
+            quoted
+            or word[0].isdigit()
+            or state.qualifier is not None
+            or word.lower() not in _KEYWORDS
+            or word in self.names
+            or word.lower() in _OPERAND_WORDS
+        )
+        state.qualifier = None
+        state.prev2, state.prev = state.prev, word
+
+    def _apply(self, state: LexState, word: str, next_char: str, quoted: bool) -> None:
+        """What an accepted word changes: aliases, tables read, clauses, CASE depth."""
+        qualifier = state.qualifier
+        frame = state.frames[-1]
         prev = state.prev.lower()
         if word[0].isdigit():
-            state.ok = qualifier is None  # `T1.4` is no column
-        elif qualifier is not None:
-            table = self._table_of(state, qualifier)
-            if table:
-                state.ok = word in self.columns[table]
-            else:  # an alias not defined yet, or a CTE's / subquery's output column
-                state.ok = word in self.all_columns
-        elif prev in _FREE_AFTER:
+            return
+        if qualifier is not None:
+            if qualifier in state.pending:
+                state.used.setdefault(qualifier, set()).add(word)
+            elif (
+                word in self.tables
+                and qualifier in self.qualifiers
+                and self._table_position_before(state)
+            ):
+                frame.tables.append(word)  # `FROM main.orders`
+            return
+        if prev in _FREE_AFTER or (prev == "," and frame.stage == 0 and frame.ctes):
             named = self._table_of(state, state.prev2) if prev == "as" else None
             state.aliases[word] = named or ""
             state.pending.discard(word)
-        elif prev in _TABLE_AFTER:
-            state.ok = (
-                word in self.tables
-                or word in state.aliases
-                or (next_char == "." and word in self.qualifiers)
-            )
-        elif word in state.aliases:
-            if word in state.pending and state.prev in self.tables:  # `FROM customers c` defines c
+            if prev != "as":
+                state.ctes.add(word)  # `WITH name AS (`, `, name AS (`
+            return
+        if self._table_position(state):
+            if word in state.aliases:
+                frame.tables.append(state.aliases[word] or "")
+            elif next_char != ".":
+                frame.tables.append(word)
+            return
+        if word in state.aliases:
+            if word in state.pending and state.prev in self.tables:
                 state.aliases[word] = state.prev
                 state.pending.discard(word)
         elif word in self.known:
-            state.ok = (next_char == "(" or word not in self.functions) and self._may_start(
-                state, word
-            )
+            self._apply_known(state, word, next_char, quoted)
         elif state.prev in self.tables and _SHORT_ALIAS.fullmatch(word):
             state.aliases[word] = state.prev
-        elif next_char == "." and (not state.seen_from or _EARLY_ALIAS.fullmatch(word)):
-            state.aliases[word] = ""  # used before its FROM defines it
+        else:  # used before its FROM defines it
+            state.aliases[word] = ""
             state.pending.add(word)
-        else:
-            state.ok = False
+            q = self._query(state)
+            state.frames[-1 if q is None else q].early.add(word)
+
+    def _table_position_before(self, state: LexState) -> bool:
+        """Whether the qualifier just finished (`main` in `FROM main.orders`) stood for a table."""
+        prev, frame = state.prev2.lower(), state.frames[-1]
+        return prev in _TABLE_AFTER or (prev == "," and frame.stage == 2)
+
+    def _apply_known(self, state: LexState, word: str, next_char: str, quoted: bool) -> None:
         lower = word.lower()
-        if lower == "from":
+        frame = state.frames[-1]
+        if quoted or lower not in _KEYWORDS:
+            q = self._query(state)
+            if self._column_ref(word, next_char) and q is not None and state.frames[q].stage < 2:
+                state.frames[q].loose.add(word)
+            return
+        if lower == "select":
+            frame.stage = 1
+        elif lower == "with":
+            frame.ctes = True
+        elif lower == "from":
             state.seen_from = True
+            if frame.stage == 1:
+                frame.stage = 2
+        elif lower in _CLAUSES and frame.stage > 0 and lower != "from":
+            frame.stage = _CLAUSES[lower]
+        elif lower in _SET_OPS:
+            state.frames[-1] = Frame()
+        elif lower == "case":
+            state.cases += 1
+        elif lower == "end":
+            state.cases -= 1
         elif lower == "join":
-            state.bare_joins += 1  # `a JOIN b JOIN c ...` with no ON: junk (and slow to parse)
-            state.ok = state.ok and state.bare_joins <= MAX_BARE_JOINS
+            state.bare_joins += 1  # `a CROSS JOIN b CROSS JOIN c ...`: junk (and slow to parse)
+            state.ok = state.bare_joins <= MAX_BARE_JOINS
+            frame.join_open = state.prev.lower() not in ("cross", "natural")
         elif lower in ("on", "using"):
             state.bare_joins = 0
-        state.prev2, state.prev = state.prev, word
+            frame.join_open = False
+
+    # -- characters ------------------------------------------------------------------------
 
     def feed(self, state: LexState, text: str) -> LexState:
         for ch in text:
             if not state.ok or state.mode == "end":  # after the closing fence nothing is SQL
                 return state
-            if state.mode == "-":
+            if state.closed and state.mode != "`?" and not ch.isspace() and ch != "`":
+                state.ok = False  # after `;` only the end
+            elif state.mode == "-":
                 state.mode = "" if ch == "\n" else "-"
             elif state.mode == "`?":  # ``: the closing fence; `x: a backtick-quoted name
                 if ch == "`":
                     state.mode = "end"
-                    state.ok = state.depth == 0 and not state.pending
+                    state.ok = self.complete(state)
                     return state
                 state.mode = "`"
                 state.word = ch
+                state.ok = not state.closed
             elif state.mode == "'":
                 if ch == "'":
                     state.mode = ""
+                    state.operand = True
                     state.prev2, state.prev = state.prev, "'"
             elif state.mode:  # a quoted name: checked like a bare word
                 if ch == state.mode:
                     state.mode = ""
                     state.ok = bool(state.word)  # "" names nothing
-                    self._finish_word(state, "")
+                    self._finish_word(state, "", quoted=True)
                 else:
                     state.word += ch
             elif ch.isalnum() or ch == "_" or ch == "$":
@@ -274,36 +672,107 @@ class Checker:
 
     def _after_word(self, state: LexState, ch: str) -> None:
         numeric = state.word[:1].isdigit()
+        if state.qualifier is not None and not state.word and ch not in '*"`' and not ch.isspace():
+            state.ok = False  # `T1.` must go on with a column (or `*`)
+            return
+        if state.qualifier is not None and ch == "*":
+            state.qualifier = None  # `T1.*`
         self._finish_word(state, ch)
+        if not state.ok or ch.isspace():
+            return
+        prev = state.prev.lower()
+        if prev in _TABLE_AFTER or prev in _FREE_AFTER:  # a name must come: `FROM (`, `AS "x"`
+            state.ok = ch in '("`'
+        elif prev in _EXPR_AFTER and ch not in "('\"`-":  # an expression must start
+            state.ok = (
+                (
+                    ch == "*"
+                    and (
+                        prev in ("select", ",") or (prev == "(" and state.prev2.lower() == "count")
+                    )
+                )
+                or (ch == ")" and state.prev == "(" and state.prev2.lower() in _NO_ARGS)
+                or state.prev + ch in _OPERATOR_PAIRS
+            )
+        elif state.operand and ch in "('\"":
+            state.ok = False  # an operand right after an operand: `x 'a'`, `x (`
+        elif state.after_table:
+            state.ok = ch in ",);`"  # `FROM orders =` is junk
+        elif state.typed:
+            state.ok = ch in "'("  # `DATE '2024-01-01'`, `date(x)`; not `GROUP BY date`
+        state.after_table = state.typed = False
         if not state.ok:
             return
-        if ch == "'":
-            state.mode = ch
-            state.ok = state.prev.lower() not in _TABLE_AFTER  # FROM 'text' is no table
-        elif ch == '"':
+        state.operand = ch == ")"
+        if ch == "'" or ch == '"':
             state.mode = ch
         elif ch == "`":
             state.mode = "`?"
         elif ch == "-" and state.prev == "-":
             state.mode = "-"
-        elif ch == "." and not numeric and (state.prev[:1].isalpha() or state.prev[:1] == "_"):
-            state.qualifier = state.prev
-        elif ch == "(" or ch == ")":
-            state.depth += 1 if ch == "(" else -1
-            state.ok = 0 <= state.depth <= MAX_DEPTH  # no stray `)`, no runaway `f(f(f(`
-            state.qualifier = None
+        elif ch == ".":
+            if numeric:
+                state.prev2, state.prev = state.prev, ch
+            elif state.prev[:1].isalpha() or state.prev[:1] == "_":
+                state.qualifier = state.prev
+            else:
+                state.ok = False  # `).x`, `'a'.x`
+        elif ch == "(":
+            derived = self._table_position(state)
+            if derived:
+                state.frames[-1].tables.append("")  # a derived table: its columns are not known
+            state.frames.append(Frame(opener=state.prev.lower(), derived=derived))
+            state.ok = len(state.frames) - 1 <= MAX_DEPTH  # no runaway `f(f(f(`
             state.prev2, state.prev = state.prev, ch
-        elif not ch.isspace():
-            state.ok = ch in self.punctuation
-            state.qualifier = None
+        elif ch == ")":
+            closing = len(state.frames) - 1
+            stage = state.frames[closing].stage if closing > 0 else -1
+            state.ok = closing > 0 and (  # no stray `)`, no subquery that reads no table
+                stage == 0 or (stage > 2 or self._from_done(state, closing)) and stage != 1
+            )
+            if state.ok:
+                state.after_table = state.frames.pop().derived
+            state.prev2, state.prev = state.prev, ch
+        elif ch == ";":
+            state.ok = self.complete(state)
+            state.closed = True
+        else:
+            frame = state.frames[-1]
+            state.ok = ch in self.punctuation and not (
+                ch == "," and frame.stage == 2 and frame.join_open
+            )
             state.prev2, state.prev = state.prev, ch
 
+    # -- ending ----------------------------------------------------------------------------
+
+    def complete(self, state: LexState) -> bool:
+        """Whether the query written so far is whole: a SELECT that reads a table, every
+        parenthesis, CASE and alias closed, nothing dangling, its columns in scope."""
+        return (
+            state.ok
+            and len(state.frames) == 1
+            and state.frames[0].stage >= 1
+            and state.seen_from
+            and not state.pending
+            and state.cases == 0
+            and not state.word
+            and not state.typed
+            and state.qualifier is None
+            and (
+                state.prev.lower() not in _OPEN_ENDED
+                or state.prev in self.names
+                or state.prev in state.aliases
+            )
+            and (state.frames[0].stage != 2 or self._from_done(state, 0))
+            and self._covered(state, 0)
+        )
+
     def can_end(self, state: LexState) -> bool:
-        """Whether the SQL may stop here: every word complete and allowed, parentheses closed."""
+        """Whether the SQL may stop here: every word complete and allowed, the query whole."""
         if state.mode == "end":
-            return state.ok and not state.pending
+            return state.ok
         done = self.feed(state.copy(), "\n")
-        return done.ok and done.mode in ("", "-") and done.depth == 0 and not done.pending
+        return done.ok and done.mode in ("", "-") and self.complete(done)
 
     def partial_ok(self, state: LexState) -> bool:
         """Whether the word in progress can still become an allowed word."""
@@ -311,34 +780,56 @@ class Checker:
 
     def part_ok(self, state: LexState, part: str) -> bool:
         """Whether `part`, typed as the word in progress in `state`, can still become allowed."""
-        if state.mode in ("'", "-", "`?", "end") or not part or part[0].isdigit():
+        if state.mode in ("'", "-", "`?", "end") or not part:
             return True
-        prev = state.prev.lower()
-        if prev in _FREE_AFTER:
-            return True
-        if state.qualifier is not None:
-            table = self._table_of(state, state.qualifier)
-            if table:
-                return _has_prefix(self.columns[table], part)
-            return _has_prefix(self.all_columns, part)
-        aliases = any(a.startswith(part) for a in state.aliases)
-        if prev in _TABLE_AFTER:
+        if state.typed:  # after `WHERE d > DATE` a string or `(`, no word
+            return False
+        if part[0].isdigit():
             return (
-                aliases
-                or _has_prefix(self.sorted_tables, part)
+                state.qualifier is None
+                and part.isdigit()
+                and not state.operand
+                and self._expression_position(state)
+            )
+        quoted = state.mode != ""
+        if state.qualifier is not None:
+            q = state.qualifier
+            if q in self.qualifiers and q not in state.aliases and q not in self.tables:
+                return _has_prefix(self.sorted_tables, part)
+            table = self._table_of(state, q)
+            return _has_prefix(self.columns[table] if table else self.all_columns, part)
+        prev = state.prev.lower()
+        frame = state.frames[-1]
+        if prev in _BY_AFTER and state.prev not in self.names:
+            return not quoted and _has_prefix(["BY", "by"], part)
+        if prev in _FREE_AFTER or (prev == "," and frame.stage == 0 and frame.ctes):
+            return True
+        if self._table_position(state):
+            return (
+                any(c.startswith(part) for c in state.ctes)
+                or any(self._table_fits(state, t) for t in _with_prefix(self.sorted_tables, part))
                 or _has_prefix(self.qualifiers, part)
             )
-        if state.mode == "" and state.prev in self.tables and _SHORT_ALIAS.fullmatch(part):
+        if not quoted and state.prev in self.tables and _SHORT_ALIAS.fullmatch(part):
             return True  # `FROM orders o`
-        if state.mode == "" and _EARLY_ALIAS.fullmatch(part):
-            return True  # may be an alias used before its FROM (`T1.`): a `.` must follow
-        if aliases or not _has_prefix(self.words, part):
-            return aliases
-        if prev in _EXPR_AFTER:  # only what may start an expression here
-            return _has_prefix(self.expr_words, part) or (
-                _has_prefix(_DISTINCT, part) and self._may_start(state, "distinct")
+        if state.prev in self.tables and any(a.startswith(part) for a in state.pending):
+            return True  # `FROM customers c` defines c
+        if state.operand:  # after an operand only a keyword
+            return (
+                not quoted
+                and _has_prefix(self.keyword_words, part)
+                and self._completes(state, part)
             )
-        return True
+        if not quoted and _EARLY_ALIAS.fullmatch(part) and self._early_ok(state):
+            return True  # may be an alias used before its FROM (`T1.`): a `.` must follow
+        if any(a.startswith(part) for a in state.aliases):
+            return True
+        return self._completes(state, part)
+
+    def _completes(self, state: LexState, part: str) -> bool:
+        """Some vocabulary word starting with `part` is allowed here."""
+        quoted = state.mode != ""
+        return any(self._known_ok(state, w, None, quoted) for w in _with_prefix(self.words, part))
 
 
 def sql_region(text: str) -> str | None:
@@ -414,6 +905,17 @@ class SchemaConstraint:
             return self.checker.part_ok(state, part)
         return self.checker.partial_ok(self.checker.feed(state.copy(), part))  # `$x`: the slow way
 
+    def _stop(self, logits: Any) -> Any:
+        """Only the stop tokens (junk grown to max_tokens costs seconds and repairs nothing)."""
+        if not self.stop_ids:
+            return logits
+        import torch
+
+        out = torch.full_like(logits, float("-inf"))
+        index = torch.tensor(sorted(self.stop_ids), dtype=torch.long, device=logits.device)
+        out[index] = logits[index]
+        return out
+
     def __call__(self, generated_ids: list[int], logits: Any) -> Any:
         import torch
 
@@ -426,7 +928,7 @@ class SchemaConstraint:
             return logits
         state = self.checker.feed(LexState(), region)
         if not state.ok:
-            return logits  # already off the rails: leave it to validation
+            return self._stop(logits)  # already off the rails: stop, validation reports it
         finished = self.checker.feed(state.copy(), " ")
         vocab = logits.shape[-1]
         keep: list[int] = []
@@ -439,7 +941,7 @@ class SchemaConstraint:
             if keep or k == vocab:
                 break
         if not keep:
-            return logits  # no token at all can continue the SQL: leave it to validation
+            return self._stop(logits)  # no token can continue the SQL: stop, as above
         if keep[0] != candidates[0] and self._is_end(candidates[0]):
             self._refused_ends += 1
             if self._refused_ends > MAX_REFUSED_ENDS:  # stuck: let it stop, validation reports it

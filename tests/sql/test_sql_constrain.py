@@ -75,17 +75,38 @@ def test_after_from_only_tables(hook: SchemaConstraint) -> None:
     assert choose(hook, [*FENCE, "SELECT", " name", " FROM"], " '", " customers") == " customers"
 
 
-def test_qualified_columns_belong_to_the_aliased_table(hook: SchemaConstraint, shop: Schema) -> None:
+def test_qualified_columns_belong_to_the_aliased_table(
+    hook: SchemaConstraint, shop: Schema
+) -> None:
     orders = next(t for t in shop.tables if t.name == "orders")
     assert "name" not in {c.name for c in orders.columns}
-    joined = [*FENCE, "SELECT", " name", " FROM", " customers", " c", " JOIN", " orders", " o", " ON", " o", "."]
+    joined = [
+        *FENCE,
+        "SELECT",
+        " name",
+        " FROM",
+        " customers",
+        " c",
+        " JOIN",
+        " orders",
+        " o",
+        " ON",
+        " o",
+        ".",
+    ]
     assert choose(hook, joined, "na", " customer_id") == " customer_id"
     assert choose(hook, [*FENCE, "SELECT", " T1", ".", "na"], "zz", "me") == "me"
 
 
 def test_long_implicit_alias_is_refused(hook: SchemaConstraint) -> None:
-    assert choose(hook, [*FENCE, "SELECT", " name", " FROM", " customers"], " banana", " WHERE") == " WHERE"
-    assert choose(hook, [*FENCE, "SELECT", " name", " FROM", " customers"], " custmers", " WHERE") == " WHERE"
+    assert (
+        choose(hook, [*FENCE, "SELECT", " name", " FROM", " customers"], " banana", " WHERE")
+        == " WHERE"
+    )
+    assert (
+        choose(hook, [*FENCE, "SELECT", " name", " FROM", " customers"], " custmers", " WHERE")
+        == " WHERE"
+    )
 
 
 def test_names_keep_the_schemas_spelling_and_words_their_case(shop: Schema) -> None:
@@ -111,7 +132,10 @@ def test_quoted_names_are_checked(hook: SchemaConstraint) -> None:
 
 def test_unlikely_allowed_token_is_found_beyond_top_k(shop: Schema) -> None:
     narrow = SchemaConstraint(shop, Toy(), "sqlite", top_k=2)
-    assert choose(narrow, [*FENCE, "SELECT", " name", " FROM"], " banana", " nme", " customers") == " customers"
+    assert (
+        choose(narrow, [*FENCE, "SELECT", " name", " FROM"], " banana", " nme", " customers")
+        == " customers"
+    )
 
 
 def test_aliases_after_a_table_and_after_as(hook: SchemaConstraint) -> None:
@@ -239,12 +263,21 @@ def test_parentheses_stay_balanced_and_shallow(shop: Schema) -> None:
     from arctic_cli.sql.constrain import MAX_DEPTH, Checker, LexState, vocabulary
 
     checker = Checker(vocabulary(shop))
-    assert checker.feed(LexState(), "SELECT COUNT(*) FROM customers WHERE id IN (SELECT 1)").ok
+    assert checker.feed(
+        LexState(), "SELECT COUNT(*) FROM customers WHERE id IN (SELECT customer_id FROM orders)"
+    ).ok
+    assert not checker.feed(
+        LexState(), "SELECT COUNT(*) FROM customers WHERE id IN (SELECT 1)"
+    ).ok  # reads no table
     assert not checker.feed(LexState(), "SELECT COUNT(*))").ok
     assert not checker.feed(LexState(), "SELECT " + "abs(" * (MAX_DEPTH + 1)).ok
     assert not checker.feed(LexState(), "SELECT name FROM customers" + " JOIN orders" * 4 + " ").ok
-    assert checker.feed(LexState(), "SELECT name FROM customers" + " JOIN orders ON 1 = 1" * 6 + " ").ok
-    assert checker.feed(LexState(), "SELECT name FROM customers WHERE name = ')))'").ok  # strings are text
+    assert checker.feed(
+        LexState(), "SELECT name FROM customers" + " JOIN orders ON 1 = 1" * 6 + " "
+    ).ok
+    assert checker.feed(
+        LexState(), "SELECT name FROM customers WHERE name = ')))'"
+    ).ok  # strings are text
 
 
 def test_closing_fence_only_after_a_complete_query(hook: SchemaConstraint) -> None:
@@ -276,10 +309,11 @@ def test_every_gold_query_passes_the_constraint(suite: str) -> None:
     from pathlib import Path
 
     from arctic_cli.sql import schema as schema_mod
-    from arctic_cli.sql.constrain import Checker, LexState, vocabulary
+    from arctic_cli.sql.constrain import _EARLY_ALIAS, Checker, LexState, vocabulary
 
     root = Path(__file__).resolve().parents[2] / "evals" / suite
     checkers: dict[str, Checker] = {}
+    long_early: list[str] = []
     lines = (root / "suite.jsonl").read_text(encoding="utf-8").splitlines()
     for line in lines:
         item = json.loads(line)
@@ -288,17 +322,18 @@ def test_every_gold_query_passes_the_constraint(suite: str) -> None:
             checkers[item["db"]] = Checker(vocabulary(db), "sqlite")
         checker = checkers[item["db"]]
         gold = item["gold"]
+        before_from = gold.split(" FROM ", 1)[0]
+        early = set(re.findall(r"\b([A-Za-z_]\w*)\.", before_from)) - checker.tables
+        if any(not _EARLY_ALIAS.fullmatch(a) for a in early):  # the one documented exception:
+            long_early.append(gold)  # a long alias (`parent.`) used before its FROM
+            continue
         state = checker.feed(LexState(), gold)
         assert state.ok and checker.can_end(state), gold
-        state, refused = LexState(), set()
-        for ch in gold:  # as a model types it: every prefix allowed, except ...
+        state = LexState()
+        for ch in gold:  # as a model types it: every prefix allowed
             state = checker.feed(state, ch)
-            if not checker.partial_ok(state):
-                refused.add(state.word)
-        before_from = gold.split(" FROM ", 1)[0]
-        for part in refused:  # ... a long alias used before the FROM that defines it
-            assert re.search(rf"\b{part}\w*\.", before_from), (gold, part)
-    assert len(lines) > 50
+            assert checker.partial_ok(state), (gold, state.word)
+    assert len(lines) > 50 and len(long_early) <= 1
 
 
 def test_an_alias_used_before_its_from_must_be_defined_before_the_end(shop: Schema) -> None:
@@ -316,6 +351,110 @@ def test_a_model_that_keeps_asking_to_stop_is_let_go(hook: SchemaConstraint) -> 
 
     cut = [*FENCE, "SELECT", " name", " FROM", " cust"]
     answers = [  # one answer growing token by token (prose before the fence is not SQL)
-        choose(hook, ["Here is the query:"] * i + cut, "\n```", "omers") for i in range(MAX_REFUSED_ENDS + 1)
+        choose(hook, ["Here is the query:"] * i + cut, "\n```", "omers")
+        for i in range(MAX_REFUSED_ENDS + 1)
     ]
     assert answers[:MAX_REFUSED_ENDS] == ["omers"] * MAX_REFUSED_ENDS and answers[-1] == "\n```"
+
+
+# Junk the 13M built-in model wrote on the held-out suite before the grammar knew query structure
+# (each one was let through then, and cost a repair or ran to max_tokens).
+JUNK = [
+    "SELECT vl7.3_idthd",  # digits after `alias.`
+    "SELECT ot7., MIN(x)",  # `alias.` with nothing after it
+    "SELECT name FROM customers WHERE, id",  # `,` where an expression starts
+    "SELECT name FROM customers WHERE id = 1 FROM customers",  # a second FROM
+    "SELECT name FROM customers WHERE id = 1 ORDER BY id WHERE",  # clauses out of order
+    "SELECT name FROM customers GROUP id",  # GROUP without BY
+    "SELECT name FROM customers WHERE order <= 1",  # a clause word as an operand
+    "SELECT name customers FROM customers",  # two operands in a row
+    "SELECT name FROM customers WHERE id = 1 name",
+    "SELECT name FROM customers WHERE name SOME",  # a keyword that cannot follow an operand
+    "SELECT status FROM customers",  # a column of another table, once FROM is written ...
+    "SELECT name FROM orders",  # ... and the first table must hold what SELECT named
+    "SELECT name FROM customers WHERE status = 'x'",
+    "SELECT name FROM customers AS c.id",  # `AS x.`
+    "SELECT name FROM customers c WHERE c = 1",  # a table's alias only qualifies a column
+    "SELECT SUM(MAX(id)) FROM orders",  # an aggregate inside an aggregate
+    "SELECT exp(*) FROM orders",  # `*` only in COUNT(*)
+    "SELECT name FROM customers JOIN orders WHERE",  # a JOIN waits for its ON
+    "SELECT name FROM customers WHERE id IN (SELECT 1)",  # a subquery that reads no table
+    "SELECT name FROM customers glob",  # after a table only FROM-clause words
+    "SELECT name FROM customers WHERE name = 'a' AS x",  # AS in WHERE
+    "SELECT name FROM customers; SELECT",  # after `;` nothing
+    "SELECT name FROM 4",
+    "SELECT first_valu.name FROM customers",  # a long alias used before its FROM
+    "SELECT distinct, COUNT(*) FROM orders",  # the README question, before this grammar
+    "SELECT id FROM orders GROUP BY date",  # DATE starts a literal or a call here
+]
+
+
+@pytest.mark.parametrize("junk", JUNK)
+def test_structural_junk_is_refused(shop: Schema, junk: str) -> None:
+    from arctic_cli.sql.constrain import Checker, LexState, vocabulary
+
+    checker = Checker(vocabulary(shop), "sqlite")
+    state = LexState()
+    for ch in junk + " ":
+        state = checker.feed(state, ch)
+        if not checker.partial_ok(state):
+            return
+    assert not checker.can_end(state), junk
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT c.name, COUNT(*) FROM customers c JOIN orders o ON o.customer_id = c.id GROUP BY c.name",
+        "SELECT T1.name FROM customers AS T1 JOIN orders AS T2 ON T1.id = T2.customer_id WHERE T2.status = 'shipped'",
+        "SELECT name FROM customers WHERE id NOT IN (SELECT customer_id FROM orders WHERE customer_id IS NOT NULL)",
+        "WITH big AS (SELECT customer_id FROM orders WHERE id > 100), small AS (SELECT id FROM customers) SELECT COUNT(*) FROM big",
+        "SELECT name, ROW_NUMBER() OVER (PARTITION BY name ORDER BY id) FROM customers",
+        "SELECT CASE WHEN id > 10 THEN 'big' ELSE 'small' END AS size FROM orders ORDER BY size LIMIT 5 OFFSET 2",
+        "SELECT name FROM customers UNION ALL SELECT name FROM customers",
+        "SELECT COUNT(DISTINCT customer_id) FROM orders WHERE id BETWEEN 1 AND 2.5",
+        "SELECT CAST(id AS INTEGER) FROM orders;",
+        "SELECT x.status FROM (SELECT status FROM orders) AS x",
+        "SELECT name FROM customers WHERE (id >= 1 AND id <> 3) OR name LIKE 'A%'",
+        "SELECT id FROM orders WHERE order_date >= DATE '2024-01-01' AND order_date < date('now')",
+    ],
+)
+def test_well_formed_queries_type_through(shop: Schema, sql: str) -> None:
+    from arctic_cli.sql.constrain import Checker, LexState, vocabulary
+
+    checker = Checker(vocabulary(shop), "sqlite")
+    state = LexState()
+    for ch in sql:
+        state = checker.feed(state, ch)
+        assert checker.partial_ok(state), (sql, state.word)
+    assert checker.can_end(state), sql
+
+
+def test_a_dead_end_stops_the_answer(hook: SchemaConstraint) -> None:
+    """When no token can continue the SQL, only the stop tokens are left (no junk to max_tokens)."""
+    hook.stop_ids = frozenset({PIECES.index("Here is the query:")})  # a stand-in stop token
+    dead = [*FENCE, "SELECT", " name", " FROM", " customers", " WHERE", " =", " ="]
+    assert choose(hook, dead, " banana", " name") == "Here is the query:"
+
+
+def test_generated_gold_queries_type_through() -> None:
+    """Hundreds of the training generator's gold queries (many schemas, naming styles, joins,
+    subqueries) are accepted, prefix by prefix, and may end."""
+    import itertools
+
+    from arctic_cli.sql.constrain import Checker, LexState, vocabulary
+    from arctic_cli.sql.schema import Schema, parse_ddl
+    from arctic_cli.train import data
+
+    checked = 0
+    for ex in itertools.islice(data.generate_examples(400, seed=17), 400):
+        if ex.get("kind") != "sql":
+            continue
+        checker = Checker(vocabulary(Schema(parse_ddl(ex["schema"], "sqlite"), "sqlite")), "sqlite")
+        state = LexState()
+        for ch in ex["gold"]:
+            state = checker.feed(state, ch)
+            assert checker.partial_ok(state), (ex["gold"], state.word)
+        assert checker.can_end(state), ex["gold"]
+        checked += 1
+    assert checked > 250
