@@ -36,7 +36,7 @@ _KEYWORDS = frozenset(
     first last over partition filter within window range preceding following unbounded current
     true false with recursive cast integer int bigint smallint real float double decimal numeric
     text varchar char boolean date time datetime timestamp interval year month day hour minute
-    second qualify escape""".split()  # noqa: SIM905
+    second qualify escape current_date current_time current_timestamp""".split()  # noqa: SIM905
 )
 # Functions must be called (`(` follows). Common, portable ones only: aggregates, windows,
 # strings, dates, numbers, conditionals.
@@ -60,8 +60,7 @@ _EXPR_AFTER = frozenset(
 )
 _EXPR_KEYWORDS = frozenset(
     """distinct not case exists null true false cast all any some select with interval date time
-    timestamp current_date current_time current_timestamp unbounded current partition order rows
-    range""".split()  # noqa: SIM905
+    timestamp current_date current_time current_timestamp""".split()  # noqa: SIM905
 )
 _DATE_PARTS = frozenset("year month day hour minute second".split())  # noqa: SIM905 (EXTRACT(x FROM)
 # Words that end an operand (like a name, a number or `)` do): a keyword or `(` must come next.
@@ -210,7 +209,6 @@ class LexState:
     pending: set[str] = field(default_factory=set)  # aliases used (`T1.`) but not yet defined
     used: dict[str, set[str]] = field(default_factory=dict)  # pending alias -> columns named on it
     bare_joins: int = 0  # JOINs since the last ON/USING
-    seen_from: bool = False  # a FROM was written (before it, `name.` may be an alias made later)
     cases: int = 0  # CASEs not yet closed by END
     operand: bool = False  # the last thing was an operand (name, number, string, `)`)
     after_table: bool = False  # the last word was a table read by FROM/JOIN (or its alias)
@@ -284,6 +282,10 @@ class Checker:
             for t in vocab.tables
         }  # fmt: skip
         self._scope_columns = lru_cache(maxsize=256)(self._union_columns)
+        self._one_holds = lru_cache(maxsize=256)(self._any_table_holds)
+
+    def _any_table_holds(self, columns: frozenset[str]) -> bool:
+        return any(columns <= cols for cols in self.column_sets.values())
 
     def _union_columns(self, tables: frozenset[str]) -> frozenset[str]:
         return frozenset().union(*(self.column_sets.get(t, ()) for t in tables))
@@ -322,25 +324,47 @@ class Checker:
         scope = self._scope(state, i)
         return scope is None or loose <= self._scope_columns(scope)
 
-    def _table_position(self, state: LexState) -> bool:
-        prev, frame = state.prev.lower(), state.frames[-1]
+    @staticmethod
+    def _table_slot(prev: str, before: str, frame: Frame) -> bool:
+        """Whether a table goes after the word `prev` (itself after `before`) in `frame`."""
+        prev = prev.lower()
         if prev == "from":  # `IS DISTINCT FROM x`, `EXTRACT(YEAR FROM x)`: an expression
-            return frame.stage > 0 and state.prev2.lower() != "distinct"
+            return frame.stage > 0 and before.lower() != "distinct"
         return prev == "join" or (prev == "," and frame.stage == 2)
+
+    def _table_position(self, state: LexState) -> bool:
+        return self._table_slot(state.prev, state.prev2, state.frames[-1])
+
+    def _schema_qualified_table(self, state: LexState, word: str) -> bool:
+        """`orders` in `FROM main.orders` (the qualifier stood where a table goes)."""
+        q = state.qualifier
+        return (
+            q is not None
+            and q in self.qualifiers
+            and word in self.tables
+            and self._table_slot(state.prev2, "", state.frames[-1])
+        )
+
+    @staticmethod
+    def _names_new(state: LexState) -> bool:
+        """The next word names something new: after AS/WITH, or `, name AS (` among CTEs."""
+        prev, frame = state.prev.lower(), state.frames[-1]
+        return prev in _FREE_AFTER or (prev == "," and frame.stage == 0 and frame.ctes)
+
+    def _wants_by(self, state: LexState) -> bool:
+        """After GROUP, ORDER or PARTITION (the keywords, not a column so named) comes BY."""
+        return state.prev.lower() in _BY_AFTER and state.prev not in self.names
 
     def _expression_position(self, state: LexState) -> bool:
         """Not where a name must come (after FROM/JOIN/AS/WITH/BY)."""
-        prev, frame = state.prev.lower(), state.frames[-1]
-        free = prev in _FREE_AFTER or (prev == "," and frame.stage == 0 and frame.ctes)
-        by = prev in _BY_AFTER and state.prev not in self.names
-        return not (free or by or self._table_position(state))
+        return not (self._names_new(state) or self._wants_by(state) or self._table_position(state))
 
     def _table_fits(self, state: LexState, table: str) -> bool:
         """A query's first table holds (or links to) a column its SELECT list named."""
         frame = state.frames[-1]
         if frame.tables or not frame.loose:
             return True
-        if any(frame.loose <= cols for cols in self.column_sets.values()):  # one table holds all:
+        if self._one_holds(frozenset(frame.loose)):  # one table holds them all:
             return bool(frame.loose & self.column_sets[table])  # start from one that holds some
         return bool(frame.loose & self.reach[table])
 
@@ -453,12 +477,11 @@ class Checker:
             table = self._table_of(state, qualifier)
             return word in (self.column_sets[table] if table else self.all_column_set)
         prev = state.prev.lower()
-        frame = state.frames[-1]
-        if prev in _BY_AFTER and state.prev not in self.names:
+        if self._wants_by(state):
             return not quoted and word in ("BY", "by")
         if word[0].isdigit():  # `3_x` is no number, `x 3` no expression, `FROM 4` no table
             return word.isdigit() and not state.operand and self._expression_position(state)
-        if prev in _FREE_AFTER or (prev == "," and frame.stage == 0 and frame.ctes):
+        if self._names_new(state):
             return next_char != "." and self._alias_fits(
                 state, word, self._table_of(state, state.prev2) if prev == "as" else None
             )
@@ -527,17 +550,18 @@ class Checker:
         state.word = ""
         if not word:
             return
-        was_table, table_pos = state.after_table, self._table_position(state)
+        was_table = state.after_table
+        table_pos = self._table_position(state) or self._schema_qualified_table(state, word)
         state.ok = not state.typed and self._judge(state, word, next_char, quoted)
+        lower = word.lower()
         state.typed = (
             state.prev.lower() in _EXPR_AFTER
-            and word.lower() in _LITERAL_TYPES
+            and lower in _LITERAL_TYPES
             and word not in self.names
             and not quoted
         )
         if state.ok:
             self._apply(state, word, next_char, quoted)
-        lower = word.lower()
         state.after_table = next_char != "." and (  # `FROM orders`, `orders o`, `orders AS o`
             table_pos or (was_table and (lower == "as" or quoted or lower not in _KEYWORDS))
         )
@@ -545,9 +569,9 @@ class Checker:
             quoted
             or word[0].isdigit()
             or state.qualifier is not None
-            or word.lower() not in _KEYWORDS
+            or lower not in _KEYWORDS
             or word in self.names
-            or word.lower() in _OPERAND_WORDS
+            or lower in _OPERAND_WORDS
         )
         state.qualifier = None
         state.prev2, state.prev = state.prev, word
@@ -562,14 +586,10 @@ class Checker:
         if qualifier is not None:
             if qualifier in state.pending:
                 state.used.setdefault(qualifier, set()).add(word)
-            elif (
-                word in self.tables
-                and qualifier in self.qualifiers
-                and self._table_position_before(state)
-            ):
-                frame.tables.append(word)  # `FROM main.orders`
+            elif self._schema_qualified_table(state, word):
+                frame.tables.append(word)
             return
-        if prev in _FREE_AFTER or (prev == "," and frame.stage == 0 and frame.ctes):
+        if self._names_new(state):
             named = self._table_of(state, state.prev2) if prev == "as" else None
             state.aliases[word] = named or ""
             state.pending.discard(word)
@@ -577,9 +597,9 @@ class Checker:
                 state.ctes.add(word)  # `WITH name AS (`, `, name AS (`
             return
         if self._table_position(state):
-            if word in state.aliases:
-                frame.tables.append(state.aliases[word] or "")
-            elif next_char != ".":
+            if word in state.ctes:
+                frame.tables.append("")  # a CTE: its columns are not known here
+            elif next_char != ".":  # (not `main` in `FROM main.orders`)
                 frame.tables.append(word)
             return
         if word in state.aliases:
@@ -596,11 +616,6 @@ class Checker:
             q = self._query(state)
             state.frames[-1 if q is None else q].early.add(word)
 
-    def _table_position_before(self, state: LexState) -> bool:
-        """Whether the qualifier just finished (`main` in `FROM main.orders`) stood for a table."""
-        prev, frame = state.prev2.lower(), state.frames[-1]
-        return prev in _TABLE_AFTER or (prev == "," and frame.stage == 2)
-
     def _apply_known(self, state: LexState, word: str, next_char: str, quoted: bool) -> None:
         lower = word.lower()
         frame = state.frames[-1]
@@ -613,12 +628,8 @@ class Checker:
             frame.stage = 1
         elif lower == "with":
             frame.ctes = True
-        elif lower == "from":
-            state.seen_from = True
-            if frame.stage == 1:
-                frame.stage = 2
-        elif lower in _CLAUSES and frame.stage > 0 and lower != "from":
-            frame.stage = _CLAUSES[lower]
+        elif lower in _CLAUSES and frame.stage > 0:
+            frame.stage = max(frame.stage, _CLAUSES[lower])  # (FROM in EXTRACT: no new clause)
         elif lower in _SET_OPS:
             state.frames[-1] = Frame()
         elif lower == "case":
@@ -751,8 +762,7 @@ class Checker:
         return (
             state.ok
             and len(state.frames) == 1
-            and state.frames[0].stage >= 1
-            and state.seen_from
+            and state.frames[0].stage >= 2  # it reads a table
             and not state.pending
             and state.cases == 0
             and not state.word
@@ -798,11 +808,9 @@ class Checker:
                 return _has_prefix(self.sorted_tables, part)
             table = self._table_of(state, q)
             return _has_prefix(self.columns[table] if table else self.all_columns, part)
-        prev = state.prev.lower()
-        frame = state.frames[-1]
-        if prev in _BY_AFTER and state.prev not in self.names:
+        if self._wants_by(state):
             return not quoted and _has_prefix(["BY", "by"], part)
-        if prev in _FREE_AFTER or (prev == "," and frame.stage == 0 and frame.ctes):
+        if self._names_new(state):
             return True
         if self._table_position(state):
             return (

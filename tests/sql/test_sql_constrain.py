@@ -417,6 +417,7 @@ def test_structural_junk_is_refused(shop: Schema, junk: str) -> None:
         "SELECT x.status FROM (SELECT status FROM orders) AS x",
         "SELECT name FROM customers WHERE (id >= 1 AND id <> 3) OR name LIKE 'A%'",
         "SELECT id FROM orders WHERE order_date >= DATE '2024-01-01' AND order_date < date('now')",
+        "SELECT id FROM main.orders WHERE order_date < CURRENT_DATE ORDER BY order_date DESC",
     ],
 )
 def test_well_formed_queries_type_through(shop: Schema, sql: str) -> None:
@@ -430,8 +431,9 @@ def test_well_formed_queries_type_through(shop: Schema, sql: str) -> None:
     assert checker.can_end(state), sql
 
 
-def test_a_dead_end_stops_the_answer(hook: SchemaConstraint) -> None:
-    """When no token can continue the SQL, only the stop tokens are left (no junk to max_tokens)."""
+def test_broken_sql_stops_the_answer(hook: SchemaConstraint) -> None:
+    """Once the SQL is broken (or no token can continue it) only the stop tokens are left, so the
+    answer ends there instead of growing junk to max_tokens."""
     hook.stop_ids = frozenset({PIECES.index("Here is the query:")})  # a stand-in stop token
     dead = [*FENCE, "SELECT", " name", " FROM", " customers", " WHERE", " =", " ="]
     assert choose(hook, dead, " banana", " name") == "Here is the query:"
