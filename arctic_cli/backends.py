@@ -74,6 +74,7 @@ class LocalBackend:
     """
 
     supports_constraints = True
+    keeps_data_local = True  # prompts never leave this machine (sql may list column values)
 
     def __init__(
         self,

@@ -190,6 +190,14 @@ def sql(
             show_default=False,
         ),
     ] = None,
+    values: Annotated[
+        bool | None,
+        typer.Option(
+            "--values/--no-values",
+            help="List a few frequent values of each --db text column in the prompt [default: on for a local model, off for --endpoint].",
+            show_default=False,
+        ),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Print every attempt and its errors on stderr.")
     ] = False,
@@ -234,7 +242,7 @@ def sql(
     template = load_template("sql.txt", prompt_file)
     req = Request(
         question.strip(), loaded, loaded.dialect, to=target, max_repairs=max_repairs,
-        samples=samples, constrain=constrain is not False, template=template,
+        samples=samples, constrain=constrain is not False, values=values, template=template,
     )  # fmt: skip
     executor = executor_for(loaded, timeout, limit) if (execute or samples > 1) else None
 

@@ -1,7 +1,9 @@
 """Database schemas as plain data: loaded from DDL files or read from a live SQLite/DuckDB catalog.
 
 A `Schema` keeps what guides a model and a validator: tables (optionally schema-qualified),
-columns with their declared types (SQLite allows none), primary keys and foreign keys. Names are
+columns with their declared types (SQLite allows none), primary keys and foreign keys, and — when
+read from a live database — a few frequent values of each short text or flag column (`Column.values`),
+which tell a model that "open invoices" means `Status = 'open'`. Names are
 stored as SQL text in the schema's dialect (`"Order Items"` keeps its quotes), so they can be
 pasted into prompts and handed to sqlglot's `MappingSchema` unchanged.
 """
@@ -30,6 +32,8 @@ class Column:
     name: str  # SQL text of the identifier, quoted where the dialect needs it
     type: str = ""  # "" for a typeless SQLite column
     primary_key: bool = False
+    values: tuple[str, ...] = ()  # SQL literals of frequent values, most frequent first
+    more_values: bool = False  # the column holds other values than those listed
 
 
 @dataclass
@@ -209,6 +213,7 @@ def _table_from_create(
                         table.foreign_keys.append(ForeignKey(own, ref_table, ref_cols))
         for col in table.columns:
             col.primary_key = col.primary_key or col.name in pk
+        _checked_values(target, table, dialect)
         return table if table.columns else None
     if isinstance(target, exp.Table) and isinstance(create.expression, exp.Query):
         # CREATE TABLE/VIEW ... AS SELECT: the columns are the query's output names (when knowable)
@@ -218,6 +223,23 @@ def _table_from_create(
         db, name = _table_name(target, dialect)
         return Table(name=name, columns=[Column(n) for n in names], db=db)
     return None
+
+
+def _checked_values(target: exp.Schema, table: Table, dialect: str) -> None:
+    """`CHECK (status IN ('open', 'paid'))` (column or table constraint): the column's values."""
+    from sqlglot import exp
+
+    by_name = {c.name: c for c in table.columns}
+    for check in target.find_all(exp.CheckColumnConstraint):
+        for cond in check.find_all(exp.In):
+            col = by_name.get(_ident(cond.this.this, dialect)) if isinstance(cond.this, exp.Column) else None
+            items = cond.expressions
+            if col is None or not items or not all(isinstance(i, exp.Literal) for i in items):
+                continue
+            listed = [_literal(i.name if i.is_string else int(i.name)) if i.is_int or i.is_string else None
+                      for i in items]  # fmt: skip
+            if all(listed):
+                col.values, col.more_values = tuple(v for v in listed if v), False
 
 
 _CREATE_TABLE = re.compile(
@@ -357,6 +379,73 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+VALUE_ROWS = 1000  # rows read per table to find a column's frequent values
+ALL_VALUES = 6  # a column with at most this many distinct values lists them all ...
+SOME_VALUES = 2  # ... else its most frequent ones
+VALUE_CHARS = 24  # longer strings (free text, e-mails) are not listed
+_DATE_LIKE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _literal(value: object) -> str | None:
+    """The SQL literal of a value worth listing, or None (numbers, dates, long text)."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value) if value in (0, 1) else None  # flags only
+    if isinstance(value, str):
+        if not value or len(value) > VALUE_CHARS or "\n" in value or _DATE_LIKE.match(value):
+            return None
+        if sum(ch.isdigit() for ch in value) >= 7:  # phone numbers, long numeric codes
+            return None
+        return "'" + value.replace("'", "''") + "'"
+    return None
+
+
+def column_values(cells: Sequence[object]) -> tuple[tuple[str, ...], bool]:
+    """(listed literals, more exist) for one column's sampled cells; ((), False) if not listable.
+
+    A column is listed only if every non-NULL sampled value has a literal (a text column of
+    short strings, a 0/1 flag): a number column with one 0 or 1 in it is not a flag.
+    """
+    counts: dict[str, int] = {}
+    for cell in cells:
+        if cell is None:
+            continue
+        lit = _literal(cell)
+        if lit is None:
+            return (), False
+        counts[lit] = counts.get(lit, 0) + 1
+    ranked = sorted(counts, key=lambda v: (-counts[v], v))
+    if len(ranked) <= ALL_VALUES:
+        return tuple(ranked), False
+    return tuple(ranked[:SOME_VALUES]), True
+
+
+def attach_values(table: Table, names: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """Set `values` on the table's plain columns from sampled rows (`names`: the rows' columns)."""
+    keys = {c for fk in table.foreign_keys for c in fk.columns}
+    index = {n: i for i, n in enumerate(names)}
+    for col in table.columns:
+        i = index.get(col.name)
+        if i is None or col.primary_key or col.name in keys:
+            continue
+        col.values, col.more_values = column_values([r[i] for r in rows])
+
+
+def sample_values(
+    tables: Iterable[Table], conn: Any, dialect: str, errors: type[Exception] | tuple[type[Exception], ...]
+) -> None:
+    """`attach_values` on each table from its first VALUE_ROWS rows, read through a DB-API `conn`
+    (sqlite3 or duckdb); a table the database refuses to read (`errors`) lists no values."""
+    for table in tables:
+        try:
+            cur = conn.execute(f"SELECT * FROM {table.qualified} LIMIT {VALUE_ROWS}")
+            rows = cur.fetchall()
+        except errors:
+            continue
+        attach_values(table, [_sql_name(d[0], dialect) for d in cur.description], rows)
+
+
 def _sql_name(name: str, dialect: str) -> str:
     from sqlglot import exp
 
@@ -389,6 +478,7 @@ def from_sqlite(path: Path) -> Schema:
                 table.foreign_keys = [by_id[k] for k in sorted(by_id, reverse=True)]
                 if table.columns:
                     tables.append(table)
+            sample_values(tables, conn, "sqlite", sqlite3.Error)
         finally:
             conn.close()
     except sqlite3.DatabaseError as e:
@@ -426,8 +516,14 @@ def from_duckdb(path: Path) -> Schema:
             "referenced_table, referenced_column_names FROM duckdb_constraints() "
             "WHERE database_name = current_database() AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')"
         ).fetchall()
+        tables = _duckdb_tables(cols, keys)
+        sample_values(tables, conn, "duckdb", duckdb.Error)
     finally:
         conn.close()
+    return Schema(tables, "duckdb", str(path), path, "duckdb")
+
+
+def _duckdb_tables(cols: list[Any], keys: list[Any]) -> list[Table]:
     tables: dict[tuple[str, str], Table] = {}
     for db, name, col, typ in cols:
         key = (db, name)
@@ -446,7 +542,7 @@ def from_duckdb(path: Path) -> Schema:
         elif ref_table:
             refs = [_sql_name(c, "duckdb") for c in ref_cols or []]
             table.foreign_keys.append(ForeignKey(own, _sql_name(ref_table, "duckdb"), refs))
-    return Schema(list(tables.values()), "duckdb", str(path), path, "duckdb")
+    return list(tables.values())
 
 
 def load(

@@ -75,6 +75,9 @@ class Request:
     max_repairs: int = 2
     samples: int = 1
     constrain: bool = False  # schema-constrained decoding (local engine only)
+    # list frequent column values of a --db schema in the prompt; None: only when the backend
+    # keeps data on this machine (never send table contents to an endpoint unasked)
+    values: bool | None = None
     template: str | None = None  # the first prompt (None: prompts/sql.txt)
     repair_template: str | None = None  # None: prompts/sql_repair.txt
 
@@ -87,11 +90,13 @@ def fit_prompt(
     reserve = min(params.max_tokens, backend.context_window // 2)  # room left for the answer
     budget = backend.context_window - reserve
 
+    values = req.values if req.values is not None else getattr(backend, "keeps_data_local", False)
+
     def measure(schema: Schema) -> int:
-        return backend.count_tokens(prompt.render(req.question, schema, req.dialect, template))
+        return backend.count_tokens(prompt.render(req.question, schema, req.dialect, template, values))
 
     fit = prompt.fit_schema(req.schema, req.question, measure, budget)
-    return prompt.render(req.question, fit.schema, req.dialect, template), fit.dropped
+    return prompt.render(req.question, fit.schema, req.dialect, template, values), fit.dropped
 
 
 def _score(attempt: Attempt) -> tuple[int, int]:

@@ -6,7 +6,8 @@ implies), 10% small Python functions and 10% instruction-following formats (`tas
 
 The SQL user message is rendered by the same code `arctic sql` uses at inference
 (`arctic_cli.sql.prompt.render` with `prompts/sql.txt`, schema parsed from the DDL like
-`--schema FILE`); the assistant answer is only the query in a ```sql block. Examples of one schema
+`--schema FILE`, and for VALUES_SHARE of the schemas frequent column values read from the example's
+database like `--db FILE`); the assistant answer is only the query in a ```sql block. Examples of one schema
 come out close together (3-8 per schema): shuffle when batching.
 
     from arctic_cli.train.data import generate_examples, write_jsonl
@@ -33,6 +34,7 @@ from arctic_cli.train.holdout import HoldoutGuard
 SHARES = {"sql": 0.8, "code": 0.1, "instruct": 0.1}
 DIALECT = "sqlite"
 REPAIR_SHARE = 0.15  # SQL examples that are a repair conversation (a wrong query, its errors, the fix)
+VALUES_SHARE = 0.75  # schemas whose prompt lists frequent column values (as from `--db`)
 
 
 @lru_cache(maxsize=1)
@@ -63,11 +65,11 @@ def prompt_renderer(schema_ddl_text: str, dialect: str = DIALECT) -> Callable[[s
     return _renderer(_parsed(schema_ddl_text, dialect), dialect)
 
 
-def _renderer(schema: Any, dialect: str) -> Callable[[str], str]:
+def _renderer(schema: Any, dialect: str, values: bool = True) -> Callable[[str], str]:
     from arctic_cli.sql import prompt
 
     template = _template()
-    return lambda question: prompt.render(question, schema, dialect, template)[0]["content"]
+    return lambda question: prompt.render(question, schema, dialect, template, values)[0]["content"]
 
 
 def _corrupt(rng: random.Random, sql: str, schema: schemas.Schema) -> str | None:
@@ -167,7 +169,14 @@ def sql_examples(rng: random.Random, guard: HoldoutGuard) -> list[dict[str, Any]
         parsed = _parsed(ddl, DIALECT)
     except ArcticError:  # a generated name sqlglot will not parse: skip the schema, never crash a run
         return []
-    render = _renderer(parsed, DIALECT)
+    # like `arctic sql --db` with a local model: frequent column values in the prompt, read by
+    # the same code from the example's database; the rest as from a --schema file (none)
+    values = rng.random() < VALUES_SHARE
+    if values:
+        from arctic_cli.sql.schema import sample_values
+
+        sample_values(parsed.tables, conn, DIALECT, sqlite3.Error)
+    render = _renderer(parsed, DIALECT, values)
     names = sorted(questions.FAMILIES)
     weights = [questions.WEIGHTS.get(f, 1.0) for f in names]
     out: list[dict[str, Any]] = []

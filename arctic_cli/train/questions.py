@@ -96,6 +96,8 @@ def filter_eq(rng: random.Random, s: Schema) -> Draft | None:
         return None
     out = _out(t, c)
     where = f"{q(c.name)} = {literal(v)}"
+    if rng.random() < 0.45:  # the value alone names the column: a listed value (`--db`) links it
+        return _by_value(rng, t, c, v, out, where)
     if rng.random() < 0.4:
         qs: tuple[str, ...] = ("How many {P} have {c} {v}?", "Count the {P} whose {c} is '{v}'.",
               "How many {P} are there with {c} = '{v}'?")
@@ -105,6 +107,47 @@ def filter_eq(rng: random.Random, s: Schema) -> Draft | None:
           "Which {P} have {c} '{v}'? Give their {o}.", "Find the {o} of the {P} where {c} = '{v}'.")
     return Draft(say(rng, qs, o=out.phrase, P=t.plural, S=t.singular, c=c.phrase, v=v),
                  f"SELECT {q(out.name)} FROM {q(t.name)} WHERE {where}")
+
+
+def _by_value(rng: random.Random, t: Table, c: Column, v: object, out: Column, where: str) -> Draft:
+    """A filter question that says the value but not the column: "How many invoices are open?"."""
+    said = str(v).replace("_", " ") if rng.random() < 0.7 else str(v)
+    if c.kind == "enum":
+        counts: tuple[str, ...] = ("How many {P} are {v}?", "How many {v} {P} are there?", "Count the {v} {P}.")
+        lists: tuple[str, ...] = ("List the {o} of the {v} {P}.", "Which {P} are {v}? Show their {o}.",
+                                  "Show the {o} of all {v} {P}.")
+    elif c.kind in ("city", "country"):
+        counts = ("How many {P} are in {v}?", "How many {P} are based in {v}?")
+        lists = ("List the {o} of {P} in {v}.", "Which {P} are in {v}? Give their {o}.")
+    elif c.kind in ("first", "last"):
+        counts = ("How many {P} are named {v}?",)
+        lists = ("List the {o} of {P} named {v}.", "Show the {o} of every {S} called {v}.")
+    else:  # label, person: the row's own name
+        counts = ("How many {P} are called {v}?",)
+        lists = ("What is the {o} of {v}?", "Show the {o} of the {S} {v}.", "Give me the {o} of {S} {v}.")
+    if rng.random() < 0.35:
+        return Draft(say(rng, counts, P=t.plural, v=said), f"SELECT COUNT(*) FROM {q(t.name)} WHERE {where}",
+                     "nonzero")
+    return Draft(say(rng, lists, o=out.phrase, P=t.plural, S=t.singular, v=said),
+                 f"SELECT {q(out.name)} FROM {q(t.name)} WHERE {where}")
+
+
+def flag(rng: random.Random, s: Schema) -> Draft | None:
+    """Yes/no columns: "Which products are active?" -> `WHERE is_active = 1`."""
+    found = _table_with(rng, s, ("bool",))
+    if not found:
+        return None
+    t, c = found
+    word = c.phrase.removeprefix("is ")
+    out = _out(t, c)
+    if rng.random() < 0.7:
+        qs: tuple[str, ...] = ("Which {P} are {w}? Show their {o}.", "List the {o} of {w} {P}.",
+                               "Show the {o} of the {P} that are {w}.")
+        return Draft(say(rng, qs, P=t.plural, w=word, o=out.phrase),
+                     f"SELECT {q(out.name)} FROM {q(t.name)} WHERE {q(c.name)} = 1")
+    qs = ("How many {P} are not {w}?", "Count the {P} that are not {w}.")
+    return Draft(say(rng, qs, P=t.plural, w=word), f"SELECT COUNT(*) FROM {q(t.name)} WHERE {q(c.name)} = 0",
+                 "nonzero")
 
 
 def compare(rng: random.Random, s: Schema) -> Draft | None:
@@ -384,7 +427,7 @@ FAMILIES: dict[str, Family] = {
     "date": date_range, "distinct": distinct, "aggregate": aggregate, "group_by": group_by,
     "having": having, "order_limit": order_limit, "subquery": scalar_subquery,
     "join1": lambda r, s: join(r, s, 1), "join2": lambda r, s: join(r, s, 2),
-    "join3": lambda r, s: join(r, s, 3), "not_in": not_in,
+    "join3": lambda r, s: join(r, s, 3), "not_in": not_in, "flag": flag,
 }
 # multi-hop joins need deep schemas and fail more often: asked more often to stay represented
 WEIGHTS = {"join2": 2.5, "join3": 6.0, "not_in": 1.5, "null": 1.3}

@@ -37,6 +37,7 @@ def test_catalog(duck: Path) -> None:
     assert [t.qualified for t in schema.tables] == ["customers", "orders", "sales.targets"]
     orders = schema.tables[1]
     assert [c.name for c in orders.columns if c.primary_key] == ["id"]
+    assert schema.tables[0].columns[1].values == ("'Ada'", "'Alan'")  # read like SQLite's
     assert [(f.columns, f.ref_table, f.ref_columns) for f in orders.foreign_keys] == [
         (["customer_id"], "customers", ["id"])
     ]

@@ -72,9 +72,39 @@ def test_sqlite_catalog_matches_the_ddl(shop: schema_mod.Schema) -> None:
     live = schema_mod.load(db=EXAMPLES / "shop.sqlite")
     assert live.dialect == "sqlite" and live.db_kind == "sqlite"
     by_name = {t.name: t for t in live.tables}
+    def declared(columns: list[schema_mod.Column]) -> list[tuple[str, str, bool]]:
+        return [(c.name, c.type, c.primary_key) for c in columns]  # a catalog also has values
+
     for table in shop.tables:
-        assert by_name[table.name].columns == table.columns
+        assert declared(by_name[table.name].columns) == declared(table.columns)
         assert by_name[table.name].foreign_keys == table.foreign_keys
+
+
+def test_catalog_lists_frequent_values_of_short_text_and_flag_columns(tmp_path: Path) -> None:
+    path = tmp_path / "v.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT, tier TEXT)")
+    conn.execute(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id), status TEXT, "
+        "is_open BOOLEAN, qty INTEGER, note TEXT, due DATE, phone TEXT, owner TEXT)"
+    )
+    conn.executemany("INSERT INTO p VALUES (?, ?, ?)", [(i, f"name {i}", None) for i in range(1, 9)])
+    rows = [
+        (i, 1, ["open", "paid", "paid", "it's void"][i % 4], i % 2, i, "a long free-text note " * 2,
+         "2024-01-0" + str(1 + i % 9), f"+1-555-100-{1000 + i}", None)
+        for i in range(1, 13)
+    ]  # fmt: skip
+    conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.commit()
+    conn.close()
+    tables = {t.name: t for t in schema_mod.load(db=path).tables}
+    listed = {c.name: (c.values, c.more_values) for c in tables["t"].columns}
+    assert listed["status"] == (("'paid'", "'it''s void'", "'open'"), False)  # by count, quoted
+    assert listed["is_open"] == (("0", "1"), False)
+    for name in ("id", "p_id", "qty", "note", "due", "phone", "owner"):  # keys, numbers, long text,
+        assert listed[name] == ((), False), name  # dates, phone numbers, only NULLs
+    names = tables["p"].columns[1]
+    assert names.values == ("'name 1'", "'name 2'") and names.more_values  # 8 distinct: the first 2
 
 
 def test_reading_the_catalog_leaves_the_file_untouched(shop_db: Path) -> None:
@@ -184,9 +214,24 @@ def _sources() -> list[Path]:
 @pytest.mark.parametrize("ddl", _sources(), ids=lambda p: p.stem)
 def test_ddl_and_catalog_render_the_same_prompt(ddl: Path) -> None:
     """Types as declared (VARCHAR(40), not sqlglot's TEXT(40)): --schema and --db prompts agree."""
-    from_ddl = render_schema(schema_mod.load([ddl]))
-    from_db = render_schema(schema_mod.load(db=ddl.with_suffix(".sqlite")))
+    from_ddl = render_schema(schema_mod.load([ddl]), values=False)
+    from_db = render_schema(schema_mod.load(db=ddl.with_suffix(".sqlite")), values=False)
     assert sorted(from_ddl.splitlines()) == sorted(from_db.splitlines())
+
+
+def test_ddl_check_in_lists_are_the_column_values() -> None:
+    (table,) = schema_mod.parse_ddl(
+        "CREATE TABLE o (id INT CHECK (id IN (5, 7)), status TEXT CHECK (status IN ('new', 'it''s')), "
+        "k TEXT, f INT, g TEXT, CONSTRAINT c1 CHECK (k IN ('a', 'b')), CHECK (f IN (0, 1)), CHECK (g <> ''))",
+        "sqlite",
+    )
+    assert [(c.name, c.values) for c in table.columns] == [
+        ("id", ()),  # only text and 0/1 flags are listed
+        ("status", ("'new'", "'it''s'")),
+        ("k", ("'a'", "'b'")),
+        ("f", ("0", "1")),
+        ("g", ()),
+    ]
 
 
 def test_declared_types_are_kept_verbatim() -> None:

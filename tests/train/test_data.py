@@ -69,15 +69,25 @@ def test_sql_prompt_is_exactly_what_arctic_sql_sends(examples: list[dict], tmp_p
     from arctic_cli.sql import prompt, schema
     from arctic_cli.sql.extract import extract_sql
 
-    for i, ex in enumerate([e for e in examples if e["kind"] == "sql"][:25]):
+    template = prompt.load_template("sql.txt")
+    sql = [e for e in examples if e["kind"] == "sql"][:100]
+    listed = 0
+    for i, ex in enumerate(sql):
         ddl = tmp_path / f"s{i}.sql"
         ddl.write_text(ex["schema"], encoding="utf-8")
         loaded = schema.load([ddl], None, "sqlite")  # the `arctic sql --schema FILE` path
-        expected = prompt.render(ex["question"], loaded, "sqlite", prompt.load_template("sql.txt"))
-        assert ex["messages"][:1] == expected
+        plain = prompt.render(ex["question"], loaded, "sqlite", template)
+        conn = sqlite3.connect(":memory:")
+        conn.executescript(ex["db_sql"])
+        schema.sample_values(loaded.tables, conn, "sqlite", sqlite3.Error)  # what `--db` reads
+        conn.close()
+        with_values = prompt.render(ex["question"], loaded, "sqlite", template)
+        assert ex["messages"][:1] in (plain, with_values)
+        listed += ex["messages"][:1] == with_values != plain
         answer = ex["messages"][-1]["content"]
         assert answer == f"```sql\n{ex['gold']}\n```"
         assert extract_sql(answer).rstrip(";") == ex["gold"]
+    assert 0.5 * len(sql) < listed < 0.95 * len(sql)  # data.VALUES_SHARE of the schemas list values
 
 
 def test_repair_examples_replay_the_validators_real_errors(examples: list[dict]) -> None:
