@@ -1,9 +1,10 @@
 """Database schemas as plain data: loaded from DDL files or read from a live SQLite/DuckDB catalog.
 
 A `Schema` keeps what guides a model and a validator: tables (optionally schema-qualified),
-columns with their declared types (SQLite allows none), primary keys and foreign keys, and — when
-read from a live database — a few frequent values of each short text or flag column (`Column.values`),
-which tell a model that "open invoices" means `Status = 'open'`. Names are
+columns with their declared types (SQLite allows none), primary keys and foreign keys, and the
+values of short text or flag columns (`Column.values`: the frequent ones of a live database's
+tables, or a DDL `CHECK (c IN (...))` list), which tell a model that "open invoices" means
+`Status = 'open'`. Names are
 stored as SQL text in the schema's dialect (`"Order Items"` keeps its quotes), so they can be
 pasted into prompts and handed to sqlglot's `MappingSchema` unchanged.
 """
@@ -232,14 +233,18 @@ def _checked_values(target: exp.Schema, table: Table, dialect: str) -> None:
     by_name = {c.name: c for c in table.columns}
     for check in target.find_all(exp.CheckColumnConstraint):
         for cond in check.find_all(exp.In):
-            col = by_name.get(_ident(cond.this.this, dialect)) if isinstance(cond.this, exp.Column) else None
+            col = (
+                by_name.get(_ident(cond.this.this, dialect))
+                if isinstance(cond.this, exp.Column)
+                else None
+            )
             items = cond.expressions
             if col is None or not items or not all(isinstance(i, exp.Literal) for i in items):
                 continue
-            listed = [_literal(i.name if i.is_string else int(i.name)) if i.is_int or i.is_string else None
-                      for i in items]  # fmt: skip
-            if all(listed):
-                col.values, col.more_values = tuple(v for v in listed if v), False
+            raw = [i.name if i.is_string else int(i.name) for i in items if i.is_string or i.is_int]
+            listed = [lit for lit in map(_literal, raw) if lit is not None]
+            if len(listed) == len(items):  # every item is a listable string or flag
+                col.values, col.more_values = tuple(listed), False
 
 
 _CREATE_TABLE = re.compile(
@@ -433,7 +438,10 @@ def attach_values(table: Table, names: Sequence[str], rows: Sequence[Sequence[ob
 
 
 def sample_values(
-    tables: Iterable[Table], conn: Any, dialect: str, errors: type[Exception] | tuple[type[Exception], ...]
+    tables: Iterable[Table],
+    conn: Any,
+    dialect: str,
+    errors: type[Exception] | tuple[type[Exception], ...],
 ) -> None:
     """`attach_values` on each table from its first VALUE_ROWS rows, read through a DB-API `conn`
     (sqlite3 or duckdb); a table the database refuses to read (`errors`) lists no values."""
@@ -457,11 +465,12 @@ def from_sqlite(path: Path) -> Schema:
         conn = connect_sqlite(path)
         try:
             rows = conn.execute(
-                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') "
                 "AND name NOT LIKE 'sqlite_%' ORDER BY name"
             ).fetchall()
             tables = []
-            for (name,) in rows:
+            views = set()  # not sampled for values: reading one may run an arbitrary query
+            for name, kind in rows:
                 cols = conn.execute(f"PRAGMA table_info({_q(name)})").fetchall()
                 fks = conn.execute(f"PRAGMA foreign_key_list({_q(name)})").fetchall()
                 table = Table(
@@ -478,7 +487,9 @@ def from_sqlite(path: Path) -> Schema:
                 table.foreign_keys = [by_id[k] for k in sorted(by_id, reverse=True)]
                 if table.columns:
                     tables.append(table)
-            sample_values(tables, conn, "sqlite", sqlite3.Error)
+                    if kind == "view":
+                        views.add(id(table))
+            sample_values([t for t in tables if id(t) not in views], conn, "sqlite", sqlite3.Error)
         finally:
             conn.close()
     except sqlite3.DatabaseError as e:
@@ -516,8 +527,16 @@ def from_duckdb(path: Path) -> Schema:
             "referenced_table, referenced_column_names FROM duckdb_constraints() "
             "WHERE database_name = current_database() AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')"
         ).fetchall()
+        base = conn.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database() AND table_type = 'BASE TABLE'"
+        ).fetchall()
         tables = _duckdb_tables(cols, keys)
-        sample_values(tables, conn, "duckdb", duckdb.Error)
+        plain = {
+            (None if db == "main" else _sql_name(db, "duckdb"), _sql_name(n, "duckdb"))
+            for db, n in base
+        }
+        sample_values([t for t in tables if (t.db, t.name) in plain], conn, "duckdb", duckdb.Error)
     finally:
         conn.close()
     return Schema(tables, "duckdb", str(path), path, "duckdb")

@@ -26,6 +26,7 @@ def duck(tmp_path: Path) -> Path:
     )
     conn.execute("CREATE TABLE sales.targets (region VARCHAR, amount DECIMAL(10,2))")
     conn.execute("INSERT INTO customers VALUES (1, 'Ada'), (2, 'Alan')")
+    conn.execute("CREATE VIEW names AS SELECT name FROM customers")
     conn.execute("INSERT INTO orders VALUES (1, 1, 9.5, '2024-01-01'), (2, 1, 3, '2024-02-01')")
     conn.close()
     return path
@@ -34,10 +35,12 @@ def duck(tmp_path: Path) -> Path:
 def test_catalog(duck: Path) -> None:
     schema = schema_mod.load(db=duck)
     assert schema.dialect == "duckdb" and schema.db_kind == "duckdb"
-    assert [t.qualified for t in schema.tables] == ["customers", "orders", "sales.targets"]
-    orders = schema.tables[1]
+    assert [t.qualified for t in schema.tables] == ["customers", "names", "orders", "sales.targets"]
+    orders = schema.tables[2]
     assert [c.name for c in orders.columns if c.primary_key] == ["id"]
     assert schema.tables[0].columns[1].values == ("'Ada'", "'Alan'")  # read like SQLite's
+    view = next(t for t in schema.tables if t.name == "names")
+    assert view.columns[0].values == ()  # views are not read (one may run a costly query)
     assert [(f.columns, f.ref_table, f.ref_columns) for f in orders.foreign_keys] == [
         (["customer_id"], "customers", ["id"])
     ]
