@@ -422,12 +422,98 @@ def not_in(rng: random.Random, s: Schema) -> Draft | None:
                  f"SELECT {q(lab.name)} FROM {q(p.name)} WHERE {q(p.pk.name)} NOT IN ({sub})")
 
 
+def join_agg(rng: random.Random, s: Schema) -> Draft | None:
+    """A child's number summed (averaged ...) per parent: "What is the total amount per customer?"."""
+    path = _chain(rng, s, 1)
+    if not path:
+        return None
+    child, top = path[0][0], path[-1][0]
+    nums = cols(child, frozenset({"money", "int", "real"}))
+    if not nums:
+        return None
+    c, tl = rng.choice(nums), _out(top)
+    fn, words = rng.choice(AGGS[:2] if rng.random() < 0.8 else AGGS)
+    wc = agg_phrase(rng.choice(words), c.phrase)
+    group = f"GROUP BY T2.{q(tl.name)}"
+    if rng.random() < 0.35:  # the parent with the largest / smallest total
+        desc = rng.random() < 0.7
+        w = "highest" if desc else "lowest"
+        qs: tuple[str, ...] = ("Which {T} has the {w} {wc} of {C}?", "Which {T} {l} has the {w} {wc}?")
+        return Draft(say(rng, qs, T=top.singular, w=w, wc=wc, C=child.plural, l=tl.phrase),
+                     f"SELECT T2.{q(tl.name)} {_from_join(path)} {group} ORDER BY {fn}(T1.{q(c.name)}) "
+                     f"{'DESC' if desc else 'ASC'} LIMIT 1")
+    qs = ("What is the {wc} of {C} per {T}? Show the {T} {l} and the {wc}.", "For each {T}, what is the {wc} of its {C}?",
+          "Show each {T} {l} with the {wc} of its {C}.")
+    return Draft(say(rng, qs, wc=wc, C=child.plural, T=top.singular, l=tl.phrase),
+                 f"SELECT T2.{q(tl.name)}, {fn}(T1.{q(c.name)}) {_from_join(path)} {group}")
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def month_range(rng: random.Random, s: Schema) -> Draft | None:
+    """A calendar month: "List the orders placed in March 2024." (half-open range on the date)."""
+    found = _table_with(rng, s, DATE_KINDS)
+    if not found:
+        return None
+    t, c = found
+    day = str(rng.choice(values(t, c) or [""]))[:10]
+    if len(day) < 10:
+        return None
+    y, m = int(day[:4]), int(day[5:7])
+    nxt = f"{y + 1}-01-01" if m == 12 else f"{y}-{m + 1:02d}-01"
+    where = f"{q(c.name)} >= '{y}-{m:02d}-01' AND {q(c.name)} < '{nxt}'"
+    out = _out(t, c)
+    if rng.random() < 0.35:
+        qs: tuple[str, ...] = ("How many {P} have a {c} in {M} {y}?", "Count the {P} with {c} in {M} {y}.")
+        return Draft(say(rng, qs, P=t.plural, c=c.phrase, M=MONTHS[m - 1], y=y),
+                     f"SELECT COUNT(*) FROM {q(t.name)} WHERE {where}", "nonzero")
+    qs = ("List the {o} of {P} with a {c} in {M} {y}.", "Which {P} have their {c} in {M} {y}? Show their {o}.")
+    return Draft(say(rng, qs, o=out.phrase, P=t.plural, c=c.phrase, M=MONTHS[m - 1], y=y),
+                 f"SELECT {q(out.name)} FROM {q(t.name)} WHERE {where}")
+
+
+def two_filters(rng: random.Random, s: Schema) -> Draft | None:
+    """Two conditions on one table: a value and a comparison, or a full name split in two columns."""
+    t = rng.choice(s.tables)
+    first, last = cols(t, ("first",)), cols(t, ("last",))
+    out = _out(t)
+    if first and last and rng.random() < 0.5:
+        i = rng.randrange(len(t.rows))
+        fi, li = t.columns.index(first[0]), t.columns.index(last[0])
+        fv, lv = t.rows[i][fi], t.rows[i][li]
+        if fv is None or lv is None:
+            return None
+        other = pick(rng, [c for c in t.columns if c not in (first[0], last[0]) and not c.pk and c.ref is None])
+        o = other or t.pk
+        qs: tuple[str, ...] = ("What is the {o} of {f} {l}?", "Show the {o} of the {S} named {f} {l}.")
+        return Draft(say(rng, qs, o=o.phrase, f=fv, l=lv, S=t.singular),
+                     f"SELECT {q(o.name)} FROM {q(t.name)} WHERE {q(first[0].name)} = {literal(fv)} "
+                     f"AND {q(last[0].name)} = {literal(lv)}")
+    eq = pick(rng, [c for c in cols(t, CATEGORICAL) if values(t, c)])
+    num = pick(rng, cols(t, frozenset({"money", "int", "real"})))
+    if eq is None or num is None:
+        return None
+    v = rng.choice(values(t, eq))
+    ns = sorted(values(t, num))  # type: ignore[type-var]
+    if len(ns) < 3:
+        return None
+    n = ns[len(ns) // 2]
+    op, w = rng.choice(((">", "above"), ("<", "below"), (">", "more than")))
+    said = str(v).replace("_", " ")
+    qs = ("Which {v} {P} have a {c} {w} {n}? Show their {o}.", "List the {o} of {P} with {e} {v} and {c} {w} {n}.")
+    return Draft(say(rng, qs, v=said, P=t.plural, c=num.phrase, w=w, n=n, o=out.phrase, e=eq.phrase),
+                 f"SELECT {q(out.name)} FROM {q(t.name)} WHERE {q(eq.name)} = {literal(v)} AND {q(num.name)} {op} {n}")
+
+
 FAMILIES: dict[str, Family] = {
     "count": count_all, "list": list_cols, "filter": filter_eq, "compare": compare, "null": null_check,
     "date": date_range, "distinct": distinct, "aggregate": aggregate, "group_by": group_by,
     "having": having, "order_limit": order_limit, "subquery": scalar_subquery,
     "join1": lambda r, s: join(r, s, 1), "join2": lambda r, s: join(r, s, 2),
-    "join3": lambda r, s: join(r, s, 3), "not_in": not_in, "flag": flag,
+    "join3": lambda r, s: join(r, s, 3), "not_in": not_in, "flag": flag, "join_agg": join_agg,
+    "month": month_range, "two_filters": two_filters,
 }
 # multi-hop joins need deep schemas and fail more often: asked more often to stay represented
 WEIGHTS = {"join2": 2.5, "join3": 6.0, "not_in": 1.5, "null": 1.3}
