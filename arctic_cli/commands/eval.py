@@ -63,6 +63,7 @@ def sql(
     max_repairs: Annotated[int, typer.Option("--max-repairs", min=0, help="Repair attempts after the first, as in `arctic sql`.")] = 2,
     samples: Annotated[int, typer.Option("--samples", min=1, help="Sample K queries per question and vote, as in `arctic sql`.")] = 1,
     constrain: Annotated[bool, typer.Option("--constrain/--no-constrain", help="Local model: schema-constrained decoding, as in `arctic sql`.")] = True,
+    values: Annotated[bool | None, typer.Option("--values/--no-values", help="Column values in the prompt, as in `arctic sql` [default: on for a local model].", show_default=False)] = None,
     fmt: FormatOpt = Format.text,
     model: ModelOpt = None,
     endpoint: EndpointOpt = None,
@@ -89,7 +90,9 @@ def sql(
     quiet_sqlglot()
     backend = backends.open_backend(settings, progress=True)
     params = backends.GenParams(max_tokens=settings.max_tokens, temperature=settings.temperature, seed=seed)
-    predict = sql_predictor(backend, params, max_repairs=max_repairs, samples=samples, constrain=constrain)
+    predict = sql_predictor(
+        backend, params, max_repairs=max_repairs, samples=samples, constrain=constrain, values=values
+    )
     done = [0, 0]
 
     with output.err().status(f"evaluating 0/{total}…") as status:

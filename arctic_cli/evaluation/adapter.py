@@ -14,7 +14,14 @@ from arctic_cli.evaluation.sql_eval import Predict
 
 
 def sql_predictor(
-    backend: Any, params: Any, *, max_repairs: int = 2, samples: int = 1, constrain: bool = True, timeout: float = 30.0
+    backend: Any,
+    params: Any,
+    *,
+    max_repairs: int = 2,
+    samples: int = 1,
+    constrain: bool = True,
+    values: bool | None = None,
+    timeout: float = 30.0,
 ) -> Predict:
     """`predict(question, db_path) -> (sql, valid, attempts)` running the `arctic sql` pipeline."""
     from arctic_cli.sql import schema as schema_mod
@@ -30,7 +37,7 @@ def sql_predictor(
         loaded = schemas[db]
         req = Request(
             question, loaded, loaded.dialect, max_repairs=max_repairs, samples=samples,
-            constrain=constrain, template=template,
+            constrain=constrain, values=values, template=template,
         )  # fmt: skip
         # like `arctic sql --db`: the database is consulted only to vote between samples
         executor = executor_for(loaded, timeout, 100) if samples > 1 else None
