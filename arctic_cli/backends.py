@@ -74,7 +74,6 @@ class LocalBackend:
     """
 
     supports_constraints = True
-    keeps_data_local = True  # prompts never leave this machine (sql may list column values)
 
     def __init__(
         self,

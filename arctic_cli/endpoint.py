@@ -64,7 +64,6 @@ class EndpointBackend:
     """An OpenAI-compatible chat-completions server as a `Backend`."""
 
     supports_constraints = False  # schema-constrained decoding is local-only
-    keeps_data_local = False  # sql lists no column values unless asked (--values)
 
     def __init__(
         self,

@@ -63,7 +63,7 @@ def sql(
     max_repairs: Annotated[int, typer.Option("--max-repairs", min=0, help="Repair attempts after the first, as in `arctic sql`.")] = 2,
     samples: Annotated[int, typer.Option("--samples", min=1, help="Sample K queries per question and vote, as in `arctic sql`.")] = 1,
     constrain: Annotated[bool, typer.Option("--constrain/--no-constrain", help="Local model: schema-constrained decoding, as in `arctic sql`.")] = True,
-    values: Annotated[bool | None, typer.Option("--values/--no-values", help="Column values in the prompt, as in `arctic sql` [default: on for a local model].", show_default=False)] = None,
+    values: Annotated[bool, typer.Option("--values", help="Column values in the prompt, as `arctic sql --values`.")] = False,
     fmt: FormatOpt = Format.text,
     model: ModelOpt = None,
     endpoint: EndpointOpt = None,

@@ -191,13 +191,12 @@ def sql(
         ),
     ] = None,
     values: Annotated[
-        bool | None,
+        bool,
         typer.Option(
-            "--values/--no-values",
-            help="List a few frequent values of each --db text column in the prompt [default: on for a local model, off for --endpoint].",
-            show_default=False,
+            "--values",
+            help="List a few frequent values of each text column (from --db, or CHECK ... IN) in the prompt; they go to the model, an endpoint included.",
         ),
-    ] = None,
+    ] = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Print every attempt and its errors on stderr.")
     ] = False,

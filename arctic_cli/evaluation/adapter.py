@@ -20,7 +20,7 @@ def sql_predictor(
     max_repairs: int = 2,
     samples: int = 1,
     constrain: bool = True,
-    values: bool | None = None,
+    values: bool = False,
     timeout: float = 30.0,
 ) -> Predict:
     """`predict(question, db_path) -> (sql, valid, attempts)` running the `arctic sql` pipeline."""

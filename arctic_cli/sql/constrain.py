@@ -8,7 +8,13 @@ FROM/JOIN, the qualified table's columns after `alias.`, and unqualified columns
 the query reads. Names must be spelled as the schema spells them and SQL words in upper or lower
 case, so a confused model cannot wander into `AcCounTs`; functions come from a list of common
 portable ones (pass --no-constrain to let a strong model use dialect-only ones).
-String literals and comments are left alone; quoted identifiers are checked like bare words.
+A string literal must be a value the question mentions (a run of its words), a value the schema
+lists for some column (`Column.values`), either wrapped in LIKE's `%`, or a date/number-like
+string (`'2024-03-01'`): a small model copies values badly (`country = 'Ireland'` for a question
+about Germany), and a value nobody mentioned cannot be right. `col = '...'` on a column whose
+values are all listed takes one of them, as spelled (the ones the question names, if it names
+any); and a column of strings is not compared to a bare number. Comments are left alone; quoted
+identifiers are checked like bare words.
 The `top_k` most likely tokens are checked first (a full vocabulary scan in Python costs more than
 a decode step), so inside SQL sampling is also cut to those `top_k`; only when none of them is
 allowed are the next 16x, then the whole vocabulary, scanned. When no token at all can continue,
@@ -198,7 +204,8 @@ class Frame:
 class LexState:
     """Where a SQL text stands: inside a string/quoted name/comment, the word being typed, context."""
 
-    # "" | "'" | '"' | "`" (quoted name) | "`?" (a backtick) | "-" (comment) | "end" (```)
+    # "" | "'" | "'?" (a quote in a string: its end or `''`) | '"' | "`" (quoted name) |
+    # "`?" (a backtick) | "-" (comment) | "end" (```)
     mode: str = ""
     word: str = ""  # the word in progress, as typed
     prev: str = ""  # the last complete word or punctuation character
@@ -214,6 +221,8 @@ class LexState:
     after_table: bool = False  # the last word was a table read by FROM/JOIN (or its alias)
     typed: bool = False  # the last word was DATE/TIME/... where an expression starts
     ctes: set[str] = field(default_factory=set)  # names WITH defined: tables for FROM
+    literal: str = ""  # the string literal being typed, unescaped (mode "'" and "'?")
+    compared: str = ""  # the column the literal is compared to (`status = '...'`)
     closed: bool = False  # after `;`: only the end may follow
     ok: bool = True  # False once a word broke the rules
 
@@ -245,6 +254,71 @@ def _with_prefix(words: list[str], part: str) -> Iterable[str]:
         i += 1
 
 
+_DATE_OR_NUMBER = re.compile(r"[0-9][0-9:./ T+-]*")
+MIN_MENTION = 3  # shorter listed values ('A', 'IP') are not looked for in the question
+
+
+def _spoken(value: str) -> str:
+    """How a question says a value: `in_transit` -> "in transit" (words, lower case)."""
+    return " ".join(re.findall(r"[a-z0-9]+", value.lower()))
+_EDGE_PUNCTUATION = ".,;:!?()[]{}\"'“”‘’"
+MAX_SPAN = 6  # words of the question one literal may copy
+
+
+class Literals:
+    """The strings a query may quote: runs of the question's words and the schema's listed values.
+
+    A column whose every listed value is a string (`textual`) is never compared to a bare number,
+    and `col = '...'` on a column whose values are all listed (`closed`) takes one of them.
+    """
+
+    def __init__(self, question: str, schema: Schema):
+        found: set[str] = set()
+        closed: dict[str, set[str]] = {}
+        open_, other = set(), set()  # names (in some table) with unlisted / non-string values
+        for table in schema.tables:
+            for col in table.columns:
+                strings = [v[1:-1].replace("''", "'") for v in col.values if v.startswith("'")]
+                found.update(strings)
+                name = _plain(col.name)
+                if not strings or len(strings) < len(col.values):
+                    other.add(name)
+                if name in other or col.more_values:
+                    open_.add(name)
+                closed.setdefault(name, set()).update(strings)  # exact: `=` is case-sensitive
+        self.closed = {n: sorted(v) for n, v in closed.items() if n not in open_}
+        self.textual = set(closed) - other
+        asked = " " + " ".join(re.findall(r"\w+", question.lower())) + " "
+        for name, values in self.closed.items():  # `status = '...'` where the question named one
+            named = [v for v in values if len(v) >= MIN_MENTION and f" {_spoken(v)} " in asked]
+            self.closed[name] = named or values  # ("still open" names 'open')
+        words = [w.strip(_EDGE_PUNCTUATION) for w in question.split()]
+        for seq in (words, [re.sub(r"['’]s$", "", w) for w in words]):  # "McDonald's", "Kovac's"
+            for i in range(len(seq)):
+                for j in range(i + 1, min(i + MAX_SPAN, len(seq)) + 1):
+                    span = " ".join(w for w in seq[i:j] if w)
+                    if span:
+                        found.add(span)
+        self.known = {f.lower() for f in found}  # any case: the question may say "coronary
+        self.sorted = sorted(self.known)  # artery disease" for the value 'Coronary artery disease'
+
+    def ok(self, text: str, final: bool, column: str = "") -> bool:
+        """Whether `text` (a literal's content, unescaped) is allowed: complete (`final`) or so
+        far; `column` is the column it is compared to with `=` (if any)."""
+        values = self.closed.get(column)
+        if values is not None:  # `status = '...'`: one of the status values, as spelled
+            return text in values if final else _has_prefix(values, text)
+        if not text or _DATE_OR_NUMBER.fullmatch(text):
+            return True
+        text = text.lower()
+        body = text[1:] if text.startswith("%") else text
+        if body.endswith("%") and (not body[:-1] or body[:-1] in self.known):
+            return True  # `'%son%'`, `'Ann%'`, `'%'`
+        if final:
+            return not body or body in self.known
+        return not body or _has_prefix(self.sorted, body)
+
+
 class Checker:
     """Feeds text to a `LexState`, checking each word against the schema and the query so far.
 
@@ -261,7 +335,8 @@ class Checker:
     where the query is complete (see `complete`).
     """
 
-    def __init__(self, vocab: Vocabulary, dialect: str = ""):
+    def __init__(self, vocab: Vocabulary, dialect: str = "", literals: Literals | None = None):
+        self.literals = literals  # None: any string literal
         self.punctuation = _PUNCTUATION | (
             {":"} if dialect in ("postgres", "duckdb", "snowflake", "redshift") else set()
         )  # `::` casts
@@ -650,6 +725,13 @@ class Checker:
         for ch in text:
             if not state.ok or state.mode == "end":  # after the closing fence nothing is SQL
                 return state
+            if state.mode == "'?":
+                if ch == "'":  # `''`: a quote inside the string
+                    self._string_char(state, ch)
+                    continue
+                self._string_end(state)
+                if not state.ok:
+                    return state
             if state.closed and state.mode != "`?" and not ch.isspace() and ch != "`":
                 state.ok = False  # after `;` only the end
             elif state.mode == "-":
@@ -664,9 +746,9 @@ class Checker:
                 state.ok = not state.closed
             elif state.mode == "'":
                 if ch == "'":
-                    state.mode = ""
-                    state.operand = True
-                    state.prev2, state.prev = state.prev, "'"
+                    state.mode = "'?"  # the end, unless another quote follows
+                else:
+                    self._string_char(state, ch)
             elif state.mode:  # a quoted name: checked like a bare word
                 if ch == state.mode:
                     state.mode = ""
@@ -680,6 +762,17 @@ class Checker:
             else:
                 self._after_word(state, ch)
         return state
+
+    def _string_char(self, state: LexState, ch: str) -> None:
+        state.mode = "'"
+        state.literal += ch
+        state.ok = self.literals is None or self.literals.ok(state.literal, False, state.compared)
+
+    def _string_end(self, state: LexState) -> None:
+        state.ok = self.literals is None or self.literals.ok(state.literal, True, state.compared)
+        state.mode, state.literal, state.compared = "", "", ""
+        state.operand = True
+        state.prev2, state.prev = state.prev, "'"
 
     def _after_word(self, state: LexState, ch: str) -> None:
         numeric = state.word[:1].isdigit()
@@ -717,6 +810,8 @@ class Checker:
         state.operand = ch == ")"
         if ch == "'" or ch == '"':
             state.mode = ch
+            if ch == "'" and state.prev == "=":
+                state.compared = state.prev2
         elif ch == "`":
             state.mode = "`?"
         elif ch == "-" and state.prev == "-":
@@ -785,12 +880,18 @@ class Checker:
         return done.ok and done.mode in ("", "-") and self.complete(done)
 
     def partial_ok(self, state: LexState) -> bool:
-        """Whether the word in progress can still become an allowed word."""
+        """Whether the word in progress can still become an allowed word (after a quote in a
+        string: whether the string may end there, or go on after `''`)."""
+        if state.mode == "'?" and self.literals is not None:
+            text, column = state.literal, state.compared
+            return state.ok and (
+                self.literals.ok(text, True, column) or self.literals.ok(text + "'", False, column)
+            )
         return state.ok and self.part_ok(state, state.word)
 
     def part_ok(self, state: LexState, part: str) -> bool:
         """Whether `part`, typed as the word in progress in `state`, can still become allowed."""
-        if state.mode in ("'", "-", "`?", "end") or not part:
+        if state.mode in ("'", "'?", "-", "`?", "end") or not part:
             return True
         if state.typed:  # after `WHERE d > DATE` a string or `(`, no word
             return False
@@ -800,6 +901,7 @@ class Checker:
                 and part.isdigit()
                 and not state.operand
                 and self._expression_position(state)
+                and not self.text_compared(state)
             )
         quoted = state.mode != ""
         if state.qualifier is not None:
@@ -834,6 +936,14 @@ class Checker:
             return True
         return self._completes(state, part)
 
+    def text_compared(self, state: LexState) -> bool:
+        """`region = 0` where region holds only strings: a number cannot be the other side."""
+        return (
+            self.literals is not None
+            and state.prev == "="
+            and state.prev2 in self.literals.textual
+        )
+
     def _completes(self, state: LexState, part: str) -> bool:
         """Some vocabulary word starting with `part` is allowed here."""
         quoted = state.mode != ""
@@ -863,10 +973,17 @@ class SchemaConstraint:
     """The logits hook. Build it once per question; it is called once per generated token."""
 
     def __init__(
-        self, schema: Schema, tokenizer: Decoder, dialect: str, top_k: int = 64, prefix: str = ""
+        self,
+        schema: Schema,
+        tokenizer: Decoder,
+        dialect: str,
+        top_k: int = 64,
+        prefix: str = "",
+        question: str | None = None,
     ):
         self.prefix = prefix  # answer text already there before the generated ids (a prefill)
-        self.checker = Checker(vocabulary(schema), dialect)
+        literals = Literals(question, schema) if question is not None else None
+        self.checker = Checker(vocabulary(schema), dialect, literals)
         self.tokenizer = tokenizer
         self.stop_ids: frozenset[int] | None = getattr(tokenizer, "stop_ids", None)
         self.top_k = top_k
@@ -891,6 +1008,8 @@ class SchemaConstraint:
         piece = self.piece(token_id)
         if not piece:  # a special token: only a stop token, and only where the SQL may end
             return self._is_stop(token_id) and self.checker.can_end(state)
+        if piece.isspace() and state.mode == "" and self.checker.text_compared(state):
+            return False  # `status =` + ` ` leads only to a digit (` 0` is ` ` + `0`); ` '` is one token
         if finished is not None and state.mode == "":
             m = _SIMPLE.fullmatch(piece)
             if m:
@@ -917,12 +1036,7 @@ class SchemaConstraint:
         """Only the stop tokens (junk grown to max_tokens costs seconds and repairs nothing)."""
         if not self.stop_ids:
             return logits
-        import torch
-
-        out = torch.full_like(logits, float("-inf"))
-        index = torch.tensor(sorted(self.stop_ids), dtype=torch.long, device=logits.device)
-        out[index] = logits[index]
-        return out
+        return self._only(logits, sorted(self.stop_ids))
 
     def __call__(self, generated_ids: list[int], logits: Any) -> Any:
         import torch
@@ -953,18 +1067,28 @@ class SchemaConstraint:
         if keep[0] != candidates[0] and self._is_end(candidates[0]):
             self._refused_ends += 1
             if self._refused_ends > MAX_REFUSED_ENDS:  # stuck: let it stop, validation reports it
-                return logits
+                ends = [i for i in candidates if self._is_end(i)]  # (only stop: free logits
+                return self._only(logits, ends) if ends else self._stop(logits)  # grew `SELECT 'x'`)
         if keep[0] != candidates[0]:
             self.masked += 1  # the model's favourite was outside the schema
+        return self._only(logits, keep)
+
+    @staticmethod
+    def _only(logits: Any, ids: list[int]) -> Any:
+        import torch
+
         out = torch.full_like(logits, float("-inf"))
-        index = torch.tensor(keep, dtype=torch.long, device=logits.device)
+        index = torch.tensor(ids, dtype=torch.long, device=logits.device)
         out[index] = logits[index]
         return out
 
 
-def for_backend(backend: Any, schema: Schema, dialect: str) -> SchemaConstraint | None:
-    """A constraint for backends that run the model locally (they expose a tokenizer)."""
+def for_backend(
+    backend: Any, schema: Schema, dialect: str, question: str | None = None
+) -> SchemaConstraint | None:
+    """A constraint for backends that run the model locally (they expose a tokenizer); with a
+    `question`, string literals must come from it or from the schema's listed values."""
     tokenizer = getattr(backend, "tokenizer", None)
     if not getattr(backend, "supports_constraints", False) or tokenizer is None:
         return None
-    return SchemaConstraint(schema, tokenizer, dialect)
+    return SchemaConstraint(schema, tokenizer, dialect, question=question)

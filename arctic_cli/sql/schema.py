@@ -34,7 +34,7 @@ class Column:
     type: str = ""  # "" for a typeless SQLite column
     primary_key: bool = False
     values: tuple[str, ...] = ()  # SQL literals of frequent values, most frequent first
-    more_values: bool = False  # the column holds other values than those listed
+    more_values: bool = False  # the column holds (or, past the rows read, may hold) other values
 
 
 @dataclass
@@ -406,8 +406,9 @@ def _literal(value: object) -> str | None:
     return None
 
 
-def column_values(cells: Sequence[object]) -> tuple[tuple[str, ...], bool]:
-    """(listed literals, more exist) for one column's sampled cells; ((), False) if not listable.
+def column_values(cells: Sequence[object], partial: bool = False) -> tuple[tuple[str, ...], bool]:
+    """(listed literals, more may exist) for one column's sampled cells (`partial`: a sample,
+    not the whole table); ((), False) if not listable.
 
     A column is listed only if every non-NULL sampled value has a literal (a text column of
     short strings, a 0/1 flag): a number column with one 0 or 1 in it is not a flag.
@@ -422,7 +423,7 @@ def column_values(cells: Sequence[object]) -> tuple[tuple[str, ...], bool]:
         counts[lit] = counts.get(lit, 0) + 1
     ranked = sorted(counts, key=lambda v: (-counts[v], v))
     if len(ranked) <= ALL_VALUES:
-        return tuple(ranked), False
+        return tuple(ranked), partial and bool(ranked)
     return tuple(ranked[:SOME_VALUES]), True
 
 
@@ -434,7 +435,7 @@ def attach_values(table: Table, names: Sequence[str], rows: Sequence[Sequence[ob
         i = index.get(col.name)
         if i is None or col.primary_key or col.name in keys:
             continue
-        col.values, col.more_values = column_values([r[i] for r in rows])
+        col.values, col.more_values = column_values([r[i] for r in rows], len(rows) >= VALUE_ROWS)
 
 
 def sample_values(

@@ -75,9 +75,7 @@ class Request:
     max_repairs: int = 2
     samples: int = 1
     constrain: bool = False  # schema-constrained decoding (local engine only)
-    # list frequent column values of a --db schema in the prompt; None: only when the backend
-    # keeps data on this machine (never send table contents to an endpoint unasked)
-    values: bool | None = None
+    values: bool = False  # list the schema's column values in the prompt (`--values`)
     template: str | None = None  # the first prompt (None: prompts/sql.txt)
     repair_template: str | None = None  # None: prompts/sql_repair.txt
 
@@ -90,13 +88,13 @@ def fit_prompt(
     reserve = min(params.max_tokens, backend.context_window // 2)  # room left for the answer
     budget = backend.context_window - reserve
 
-    values = req.values if req.values is not None else getattr(backend, "keeps_data_local", False)
-
     def measure(schema: Schema) -> int:
-        return backend.count_tokens(prompt.render(req.question, schema, req.dialect, template, values))
+        return backend.count_tokens(
+            prompt.render(req.question, schema, req.dialect, template, req.values)
+        )
 
     fit = prompt.fit_schema(req.schema, req.question, measure, budget)
-    return prompt.render(req.question, fit.schema, req.dialect, template, values), fit.dropped
+    return prompt.render(req.question, fit.schema, req.dialect, template, req.values), fit.dropped
 
 
 def _score(attempt: Attempt) -> tuple[int, int]:
@@ -189,7 +187,9 @@ def generate_sql(
     if req.constrain and params.constraint is None:
         from arctic_cli.sql.constrain import for_backend
 
-        params = replace(params, constraint=for_backend(backend, req.schema, req.dialect))
+        params = replace(
+            params, constraint=for_backend(backend, req.schema, req.dialect, req.question)
+        )
     usage = Usage()
     history: list[Attempt] = []
     candidates: list[Attempt] = []

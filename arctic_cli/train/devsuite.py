@@ -22,6 +22,7 @@ DIFFICULTY = {
     "compare": "medium", "date": "medium", "aggregate": "medium", "group_by": "medium",
     "having": "medium", "order_limit": "medium", "join1": "medium",
     "join2": "hard", "join3": "hard", "not_in": "hard", "subquery": "hard",
+    "flag": "easy", "month": "medium", "two_filters": "medium", "join_agg": "hard",
 }  # fmt: skip
 
 

@@ -183,6 +183,58 @@ def test_strings_numbers_and_prose_are_left_alone(hook: SchemaConstraint) -> Non
     assert hook.masked == 0
 
 
+@pytest.mark.parametrize(
+    ("sql", "ok"),
+    [
+        ("SELECT name FROM customers WHERE city = 'Berlin'", True),  # from the question
+        ("SELECT name FROM customers WHERE city = 'berlin'", True),  # in any case
+        ("SELECT name FROM customers WHERE name LIKE '%O''Neill%'", True),  # `''`, LIKE's %
+        ("SELECT name FROM customers WHERE name = 'O''Neill' AND city = 'Berlin'", True),
+        ("SELECT id FROM orders WHERE status = 'shipped'", True),  # a listed value (CHECK ... IN)
+        ("SELECT id FROM orders WHERE order_date >= '2024-03-01 10:00'", True),  # date-like
+        ("SELECT name FROM customers WHERE city = 'Paris'", False),  # nobody mentioned Paris
+        ("SELECT name FROM customers WHERE city = 'Berlin '", False),
+        ("SELECT name FROM customers WHERE city = 'Berlin ' AND id = 1", False),
+        ("SELECT name FROM customers WHERE city = 'Ber'", False),  # only a prefix of a value
+        ("SELECT name FROM customers WHERE city = 'O' 'Neill'", False),  # two literals in a row
+        ("SELECT id FROM orders WHERE status = 'Berlin'", False),  # status takes a status value
+        ("SELECT id FROM orders WHERE status = 'Shipped'", False),  # as spelled: `=` is exact
+        ("SELECT id FROM orders AS o WHERE o.status = 'delivered'", True),
+        ("SELECT id FROM orders WHERE status = 0", False),  # status holds strings
+        ("SELECT id FROM orders WHERE customer_id = 1", True),
+    ],
+)
+def test_string_literals_come_from_the_question_or_the_listed_values(
+    shop: Schema, sql: str, ok: bool
+) -> None:
+    from arctic_cli.sql.constrain import Checker, LexState, Literals, vocabulary
+
+    question = "Which customers in Berlin are called O'Neill?"
+    checker = Checker(vocabulary(shop), "sqlite", Literals(question, shop))
+    state = LexState()
+    for ch in sql:
+        state = checker.feed(state, ch)
+        if not checker.partial_ok(state):
+            break
+    assert (checker.partial_ok(state) and checker.can_end(state)) is ok
+
+
+def test_a_value_the_question_names_is_the_one_quoted(shop: Schema) -> None:
+    from arctic_cli.sql.constrain import Checker, LexState, Literals, vocabulary
+
+    def ends(question: str, sql: str) -> bool:
+        checker = Checker(vocabulary(shop), "sqlite", Literals(question, shop))
+        state = checker.feed(LexState(), sql)
+        return checker.partial_ok(state) and checker.can_end(state)
+
+    shipped = "SELECT COUNT(*) FROM orders WHERE status = 'shipped'"
+    pending = "SELECT COUNT(*) FROM orders WHERE status = 'pending'"
+    assert ends("How many orders were shipped?", shipped)
+    assert not ends("How many orders were shipped?", pending)  # it named 'shipped'
+    assert ends("How many orders are there per status?", pending)  # named none: any status value
+    assert ends("How many orders were shipped?", "SELECT COUNT(*) FROM orders")  # not forced
+
+
 def test_region() -> None:
     assert sql_region("```sql\nSELECT a") == "SELECT a"
     assert sql_region("```sq") is None
@@ -309,18 +361,18 @@ def test_every_gold_query_passes_the_constraint(suite: str) -> None:
     from pathlib import Path
 
     from arctic_cli.sql import schema as schema_mod
-    from arctic_cli.sql.constrain import _EARLY_ALIAS, Checker, LexState, vocabulary
+    from arctic_cli.sql.constrain import _EARLY_ALIAS, Checker, LexState, Literals, vocabulary
 
     root = Path(__file__).resolve().parents[2] / "evals" / suite
-    checkers: dict[str, Checker] = {}
+    schemas: dict[str, Schema] = {}
     long_early: list[str] = []
     lines = (root / "suite.jsonl").read_text(encoding="utf-8").splitlines()
     for line in lines:
         item = json.loads(line)
-        if item["db"] not in checkers:
-            db = schema_mod.load(db=root / item["db"])
-            checkers[item["db"]] = Checker(vocabulary(db), "sqlite")
-        checker = checkers[item["db"]]
+        if item["db"] not in schemas:
+            schemas[item["db"]] = schema_mod.load(db=root / item["db"])
+        db = schemas[item["db"]]  # string literals: from the question or the listed values
+        checker = Checker(vocabulary(db), "sqlite", Literals(item["question"], db))
         gold = item["gold"]
         before_from = gold.split(" FROM ", 1)[0]
         early = set(re.findall(r"\b([A-Za-z_]\w*)\.", before_from)) - checker.tables
@@ -444,7 +496,7 @@ def test_generated_gold_queries_type_through() -> None:
     subqueries) are accepted, prefix by prefix, and may end."""
     import itertools
 
-    from arctic_cli.sql.constrain import Checker, LexState, vocabulary
+    from arctic_cli.sql.constrain import Checker, LexState, Literals, vocabulary
     from arctic_cli.sql.schema import Schema, parse_ddl
     from arctic_cli.train import data
 
@@ -452,7 +504,8 @@ def test_generated_gold_queries_type_through() -> None:
     for ex in itertools.islice(data.generate_examples(400, seed=17), 400):
         if ex.get("kind") != "sql":
             continue
-        checker = Checker(vocabulary(Schema(parse_ddl(ex["schema"], "sqlite"), "sqlite")), "sqlite")
+        schema = Schema(parse_ddl(ex["schema"], "sqlite"), "sqlite")  # no values: the question's
+        checker = Checker(vocabulary(schema), "sqlite", Literals(ex["question"], schema))
         state = LexState()
         for ch in ex["gold"]:
             state = checker.feed(state, ch)

@@ -221,6 +221,21 @@ def test_ddl_and_catalog_render_the_same_prompt(ddl: Path) -> None:
     assert sorted(from_ddl.splitlines()) == sorted(from_db.splitlines())
 
 
+def test_values_of_a_sampled_table_may_be_incomplete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "big.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, status TEXT)")
+    conn.executemany("INSERT INTO t VALUES (?, ?)", [(i, "new" if i < 8 else "old") for i in range(1, 10)])
+    conn.commit()
+    conn.close()
+    monkeypatch.setattr(schema_mod, "VALUE_ROWS", 5)  # only the first 5 rows are read
+    (table,) = schema_mod.load(db=path).tables
+    assert table.columns[1].values == ("'new'",) and table.columns[1].more_values  # 'old' unseen
+    monkeypatch.setattr(schema_mod, "VALUE_ROWS", 100)
+    (table,) = schema_mod.load(db=path).tables
+    assert table.columns[1].values == ("'new'", "'old'") and not table.columns[1].more_values
+
+
 def test_ddl_check_in_lists_are_the_column_values() -> None:
     (table,) = schema_mod.parse_ddl(
         "CREATE TABLE o (id INT CHECK (id IN (5, 7)), status TEXT CHECK (status IN ('new', 'it''s')), "

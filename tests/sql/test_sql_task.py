@@ -139,18 +139,13 @@ def test_a_statement_that_parses_beats_a_later_one_that_does_not(shop: schema_mo
     assert [e.kind for e in result.errors] == ["unknown_column"]
 
 
-def test_column_values_reach_only_a_local_model_unless_asked(shop_db: Path) -> None:
-    """Table contents stay on the machine: an endpoint gets values only with `values=True`."""
+def test_column_values_reach_the_prompt_only_when_asked(shop_db: Path) -> None:
     schema = schema_mod.load(db=shop_db)
 
-    class Local(Scripted):  # type: ignore[misc]
-        keeps_data_local = True
-
-    def prompt_of(backend: Scripted, values: bool | None) -> str:
+    def prompt_of(values: bool) -> str:
+        backend = Scripted([RIGHT])
         generate_sql(Request("q", schema, "sqlite", values=values), backend, GenParams())
         return backend.calls[0][0][0]["content"]
 
-    assert "status TEXT = '" in prompt_of(Local([RIGHT]), None)
-    assert "status TEXT = '" not in prompt_of(Local([RIGHT]), False)
-    assert "status TEXT = '" not in prompt_of(Scripted([RIGHT]), None)  # an endpoint-like backend
-    assert "status TEXT = '" in prompt_of(Scripted([RIGHT]), True)
+    assert "status TEXT = '" in prompt_of(True)
+    assert "status TEXT = '" not in prompt_of(False)
