@@ -263,7 +263,12 @@ class ArcticBody(nn.Module):
 
     def __init__(self, config: ArcticConfig) -> None:
         super().__init__()
-        self.embed_tokens = nn.Embedding(config.vocab_size, config.hidden_size)
+        shape = (config.vocab_size, config.hidden_size)
+        placeholder = torch.empty(shape)  # on the default device: meta while a checkpoint loads
+        if placeholder.is_meta:  # skip the random init: on meta, Embedding's normal_ imports
+            self.embed_tokens = nn.Embedding.from_pretrained(placeholder, freeze=False)  # dynamo (~1 s)
+        else:
+            self.embed_tokens = nn.Embedding(*shape)
         self.layers = nn.ModuleList(ArcticLayer(config, i) for i in range(config.num_hidden_layers))
         self.norm = RMSNorm(config.hidden_size, config.rms_norm_eps)
 

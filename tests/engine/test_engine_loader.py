@@ -238,3 +238,20 @@ def test_peak_memory_while_loading_stays_near_weights(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     ratio = float(out.stdout.strip().splitlines()[-1])
     assert 0.5 < ratio < 1.5, f"peak growth while loading = {ratio:.2f}x the weights"
+
+
+def test_loading_does_not_import_the_compiler(tiny_checkpoint: Path) -> None:
+    """Building the model on the meta device must not import torch._dynamo (~1 s of start-up:
+    nn.Embedding's random init does on meta tensors)."""
+    script = (
+        "import sys, torch\n"
+        "before = 'torch._dynamo' in sys.modules\n"
+        "from arctic_cli.engine.loader import load_model\n"
+        f"load_model({str(tiny_checkpoint)!r})\n"
+        "print(before, 'torch._dynamo' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    before, after = out.stdout.split()
+    if before == "True":
+        pytest.skip("this torch imports torch._dynamo by itself")
+    assert after == "False"
