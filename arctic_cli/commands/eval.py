@@ -29,6 +29,7 @@ from arctic_cli.commands.options import (
     resolve_settings,
 )
 from arctic_cli.errors import UsageError
+from arctic_cli.sql import MAX_REPAIRS
 
 app = ArcticTyper(help="Evaluate the model on a suite of questions.", no_args_is_help=True)
 
@@ -60,7 +61,7 @@ def sql(
     suite: Annotated[Path, typer.Argument(help='JSONL suite: {"db", "question", "gold", "difficulty"} per line.', show_default=False)],
     report: Annotated[Path | None, typer.Option("--report", help="Also write a JSON report (summary + every item) here.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N questions.")] = None,
-    max_repairs: Annotated[int, typer.Option("--max-repairs", min=0, help="Repair attempts after the first, as in `arctic sql`.")] = 2,
+    max_repairs: Annotated[int, typer.Option("--max-repairs", min=0, help="Repair attempts after the first, as in `arctic sql`.")] = MAX_REPAIRS,
     samples: Annotated[int, typer.Option("--samples", min=1, help="Sample K queries per question and vote, as in `arctic sql`.")] = 1,
     constrain: Annotated[bool, typer.Option("--constrain/--no-constrain", help="Local model: schema-constrained decoding, as in `arctic sql`.")] = True,
     values: Annotated[bool, typer.Option("--values", help="Column values in the prompt, as `arctic sql --values`.")] = False,

@@ -31,6 +31,7 @@ from arctic_cli.commands.options import (
     resolve_settings,
 )
 from arctic_cli.errors import InvalidResult, UsageError
+from arctic_cli.sql import MAX_REPAIRS
 
 if TYPE_CHECKING:
     from arctic_cli.sql.execute import ExecResult
@@ -174,7 +175,7 @@ def sql(
     ] = 30.0,
     max_repairs: Annotated[
         int, typer.Option("--max-repairs", min=0, help="Repair attempts after the first.")
-    ] = 2,
+    ] = MAX_REPAIRS,
     samples: Annotated[
         int, typer.Option("--samples", min=1, help="Sample K queries; keep the most common answer.")
     ] = 1,

@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from arctic_cli.evaluation.sql_eval import Predict
+from arctic_cli.sql import MAX_REPAIRS
 
 
 def sql_predictor(
     backend: Any,
     params: Any,
     *,
-    max_repairs: int = 2,
+    max_repairs: int = MAX_REPAIRS,
     samples: int = 1,
     constrain: bool = True,
     values: bool = False,

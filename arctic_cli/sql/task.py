@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from arctic_cli.backends import Backend, GenParams, Message, Usage
-from arctic_cli.sql import prompt
+from arctic_cli.sql import MAX_REPAIRS, prompt
 from arctic_cli.sql.execute import ExecResult, ExecutionError
 from arctic_cli.sql.extract import extract_sql
 from arctic_cli.sql.schema import Schema
@@ -25,6 +25,7 @@ from arctic_cli.sql.validate import SqlError, Validation, validate
 
 Executor = Callable[[str], ExecResult]  # runs one validated statement (raises ExecutionError)
 SAMPLING_TEMPERATURE = 0.7  # used for --samples when the temperature setting is 0 (greedy)
+
 
 
 @dataclass
@@ -72,7 +73,7 @@ class Request:
     dialect: str  # the schema's (and the model's) dialect
     to: str | None = None  # transpile the final query to this dialect
     allow_write: bool = False
-    max_repairs: int = 2
+    max_repairs: int = MAX_REPAIRS
     samples: int = 1
     constrain: bool = False  # schema-constrained decoding (local engine only)
     values: bool = False  # list the schema's column values in the prompt (`--values`)
