@@ -34,7 +34,7 @@ from arctic_cli.train.holdout import HoldoutGuard
 SHARES = {"sql": 0.8, "code": 0.1, "instruct": 0.1}
 DIALECT = "sqlite"
 REPAIR_SHARE = 0.15  # SQL examples that are a repair conversation (a wrong query, its errors, the fix)
-VALUES_SHARE = 0.75  # schemas whose prompt lists frequent column values (as from `--db`)
+VALUES_SHARE = 0.25  # schemas whose prompt lists column values (as `arctic sql --values`)
 
 
 @lru_cache(maxsize=1)

@@ -87,7 +87,7 @@ def test_sql_prompt_is_exactly_what_arctic_sql_sends(examples: list[dict], tmp_p
         answer = ex["messages"][-1]["content"]
         assert answer == f"```sql\n{ex['gold']}\n```"
         assert extract_sql(answer).rstrip(";") == ex["gold"]
-    assert 0.5 * len(sql) < listed < 0.95 * len(sql)  # data.VALUES_SHARE of the schemas list values
+    assert 0.1 * len(sql) < listed < 0.5 * len(sql)  # data.VALUES_SHARE of the schemas list values
 
 
 def test_repair_examples_replay_the_validators_real_errors(examples: list[dict]) -> None:
