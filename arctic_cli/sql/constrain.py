@@ -261,6 +261,8 @@ MIN_MENTION = 3  # shorter listed values ('A', 'IP') are not looked for in the q
 def _spoken(value: str) -> str:
     """How a question says a value: `in_transit` -> "in transit" (words, lower case)."""
     return " ".join(re.findall(r"[a-z0-9]+", value.lower()))
+
+
 _EDGE_PUNCTUATION = ".,;:!?()[]{}\"'“”‘’"
 MAX_SPAN = 6  # words of the question one literal may copy
 
@@ -275,7 +277,8 @@ class Literals:
     def __init__(self, question: str, schema: Schema):
         found: set[str] = set()
         closed: dict[str, set[str]] = {}
-        open_, other = set(), set()  # names (in some table) with unlisted / non-string values
+        open_: set[str] = set()  # column names whose values (in some table) are not all listed
+        other: set[str] = set()  # column names (in some table) not listed or not all strings
         for table in schema.tables:
             for col in table.columns:
                 strings = [v[1:-1].replace("''", "'") for v in col.values if v.startswith("'")]

@@ -3,8 +3,8 @@
 Templates live in `prompts/` (package `arctic_cli.prompts`): `sql.txt` asks for a query,
 `sql_repair.txt` feeds validation errors back. Placeholders are `{question}`, `{schema}`,
 `{dialect}` and (repair) `{errors}`; they are replaced literally, so templates may contain braces.
-A schema read from a database lists frequent column values unless the caller turns them off
-(`values=False`: data that must not leave the machine when the model is an endpoint).
+Column values (`Column.values`) are listed only when the caller asks (`values=True`, `arctic sql
+--values`): they are table contents, and the built-in model does worse with them.
 When the whole schema does not fit the context budget, `fit_schema` keeps the tables the question
 mentions plus their foreign-key neighbours, and the caller says so on stderr.
 """
@@ -39,11 +39,11 @@ def fill(template: str, **values: str) -> str:
     return template
 
 
-def render_table(table: Table, values: bool = True) -> str:
+def render_table(table: Table, values: bool = False) -> str:
     """`orders(id INTEGER PK, customer_id INTEGER -> customers.id, status TEXT = 'open'|'paid')`.
 
-    With `values`, a column read from a live database lists its frequent values after `=`
-    (`|...` when it holds others too).
+    With `values`, a column with known values lists them after `=` (`|...` when it holds
+    others too).
     """
     refs: dict[str, str] = {}
     for fk in table.foreign_keys:
@@ -63,12 +63,12 @@ def render_table(table: Table, values: bool = True) -> str:
     return f"{table.qualified}({', '.join(parts)})"
 
 
-def render_schema(schema: Schema, values: bool = True) -> str:
+def render_schema(schema: Schema, values: bool = False) -> str:
     return "\n".join(render_table(t, values) for t in schema.tables)
 
 
 def render(
-    question: str, schema: Schema, dialect: str, template: str, values: bool = True
+    question: str, schema: Schema, dialect: str, template: str, values: bool = False
 ) -> list[Message]:
     """The first request: one user message with the schema, the dialect and the question."""
     text = fill(template, question=question, schema=render_schema(schema, values), dialect=dialect)
@@ -179,4 +179,4 @@ def schema_hash(schema: Schema) -> str:
     """A short fingerprint of the schema as the model sees it (for the history log)."""
     import hashlib
 
-    return hashlib.sha256(f"{schema.dialect}\n{render_schema(schema, values=False)}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{schema.dialect}\n{render_schema(schema)}".encode()).hexdigest()[:16]

@@ -27,7 +27,6 @@ Executor = Callable[[str], ExecResult]  # runs one validated statement (raises E
 SAMPLING_TEMPERATURE = 0.7  # used for --samples when the temperature setting is 0 (greedy)
 
 
-
 @dataclass
 class Attempt:
     answer: str  # the model's raw answer

@@ -65,7 +65,7 @@ def prompt_renderer(schema_ddl_text: str, dialect: str = DIALECT) -> Callable[[s
     return _renderer(_parsed(schema_ddl_text, dialect), dialect)
 
 
-def _renderer(schema: Any, dialect: str, values: bool = True) -> Callable[[str], str]:
+def _renderer(schema: Any, dialect: str, values: bool = False) -> Callable[[str], str]:
     from arctic_cli.sql import prompt
 
     template = _template()

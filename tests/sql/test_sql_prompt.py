@@ -17,29 +17,33 @@ def test_render_names_dialect_schema_and_question(shop: Schema) -> None:
     text = message["content"]
     assert "How many orders?" in text and "sqlite" in text
     assert (
-        "orders(id INTEGER PK, customer_id INTEGER -> customers.id, order_date DATE, "
-        "status TEXT = 'pending'|'shipped'|'delivered'|'cancelled')"  # from the DDL's CHECK (... IN ...)
+        "orders(id INTEGER PK, customer_id INTEGER -> customers.id, order_date DATE, status TEXT)"
         in text
     )
     assert "{" not in text.replace("{question}", "")  # every placeholder was filled
 
 
-def test_values_of_a_database_schema_are_listed_unless_turned_off(shop_db: Path) -> None:
+def test_values_are_listed_only_when_asked(shop_db: Path) -> None:
     from arctic_cli.sql import schema as schema_mod
 
     live = schema_mod.load(db=shop_db)
     template = prompt.load_template("sql.txt")
-    (shown,) = prompt.render("How many orders?", live, "sqlite", template)
+    (shown,) = prompt.render("How many orders?", live, "sqlite", template, values=True)
     line = next(x for x in shown["content"].splitlines() if x.startswith("orders("))
     assert line.startswith("orders(id INTEGER PK, customer_id INTEGER -> customers.id, order_date DATE, status TEXT = '")
     assert set(line.split(" = ")[1].rstrip(")").split("|")) == {"'pending'", "'shipped'", "'delivered'", "'cancelled'"}
-    (hidden,) = prompt.render("How many orders?", live, "sqlite", template, values=False)
+    (hidden,) = prompt.render("How many orders?", live, "sqlite", template)
     assert " = '" not in hidden["content"]
     before = prompt.schema_hash(live)
     for table in live.tables:  # the history log's fingerprint follows the schema, not the data
         for col in table.columns:
             col.values = ("'changed'",)
     assert prompt.schema_hash(live) == before
+
+
+def test_ddl_check_lists_are_values_too(shop: Schema) -> None:
+    (message,) = prompt.render("q", shop, "sqlite", prompt.load_template("sql.txt"), values=True)
+    assert "status TEXT = 'pending'|'shipped'|'delivered'|'cancelled')" in message["content"]
 
 
 def test_template_override_file(tmp_path: Path, shop: Schema) -> None:

@@ -81,7 +81,7 @@ def test_sql_prompt_is_exactly_what_arctic_sql_sends(examples: list[dict], tmp_p
         conn.executescript(ex["db_sql"])
         schema.sample_values(loaded.tables, conn, "sqlite", sqlite3.Error)  # what `--db` reads
         conn.close()
-        with_values = prompt.render(ex["question"], loaded, "sqlite", template)
+        with_values = prompt.render(ex["question"], loaded, "sqlite", template, values=True)
         assert ex["messages"][:1] in (plain, with_values)
         listed += ex["messages"][:1] == with_values != plain
         answer = ex["messages"][-1]["content"]
