@@ -1094,4 +1094,8 @@ def for_backend(
     tokenizer = getattr(backend, "tokenizer", None)
     if not getattr(backend, "supports_constraints", False) or tokenizer is None:
         return None
+    if question is not None:
+        from arctic_cli.sql.schema import read_values
+
+        read_values(schema)  # the literals a `--db` query may quote
     return SchemaConstraint(schema, tokenizer, dialect, question=question)

@@ -2,8 +2,8 @@
 
 A `Schema` keeps what guides a model and a validator: tables (optionally schema-qualified),
 columns with their declared types (SQLite allows none), primary keys and foreign keys, and the
-values of short text or flag columns (`Column.values`: the frequent ones of a live database's
-tables, or a DDL `CHECK (c IN (...))` list), which tell a model that "open invoices" means
+values of short text or flag columns (`Column.values`: a DDL `CHECK (c IN (...))` list, or the
+frequent ones of a live database's tables, read by `read_values` only where they are used), which tell a model that "open invoices" means
 `Status = 'open'`. Names are
 stored as SQL text in the schema's dialect (`"Order Items"` keeps its quotes), so they can be
 pasted into prompts and handed to sqlglot's `MappingSchema` unchanged.
@@ -50,6 +50,7 @@ class Table:
     columns: list[Column]
     db: str | None = None  # the schema part of `sales.orders`
     foreign_keys: list[ForeignKey] = field(default_factory=list)
+    view: bool = False  # a database view: its values are not read (that may run a costly query)
 
     @property
     def qualified(self) -> str:
@@ -66,6 +67,7 @@ class Schema:
     source: str = ""  # where it came from, for messages
     db_path: Path | None = None  # set when read from a live database
     db_kind: str | None = None  # "sqlite" | "duckdb"
+    values_read: bool = False  # `read_values` has filled Column.values from the database
 
     def mapping(self) -> dict[str, Any]:
         """Nested dict for sqlglot: {table: {col: type}} or {db: {table: {col: type}}}.
@@ -90,7 +92,7 @@ class Schema:
 
     def subset(self, tables: Iterable[Table]) -> Schema:
         keep = list(tables)
-        return Schema(keep, self.dialect, self.source, self.db_path, self.db_kind)
+        return Schema(keep, self.dialect, self.source, self.db_path, self.db_kind, self.values_read)
 
 
 def _ident(node: exp.Expression, dialect: str) -> str:
@@ -455,6 +457,33 @@ def sample_values(
         attach_values(table, [_sql_name(d[0], dialect) for d in cur.description], rows)
 
 
+def read_values(schema: Schema) -> None:
+    """Fill `Column.values` from the schema's database, once (views are not read). Called only
+    where values are used (the local constraint, `--values`); a DDL schema keeps its CHECK lists.
+    A database that can no longer be read leaves the values empty: they are an aid, not a need."""
+    if schema.db_path is None or schema.values_read:
+        return
+    schema.values_read = True
+    tables = [t for t in schema.tables if not t.view]
+    if schema.db_kind == "duckdb":
+        duckdb = import_duckdb()
+        try:
+            conn = duckdb.connect(str(schema.db_path), read_only=True)
+        except duckdb.Error:
+            return
+        errors: Any = duckdb.Error
+    else:
+        try:
+            conn = connect_sqlite(schema.db_path)
+        except sqlite3.Error:
+            return
+        errors = sqlite3.Error
+    try:
+        sample_values(tables, conn, schema.dialect, errors)
+    finally:
+        conn.close()
+
+
 def _sql_name(name: str, dialect: str) -> str:
     from sqlglot import exp
 
@@ -470,13 +499,13 @@ def from_sqlite(path: Path) -> Schema:
                 "AND name NOT LIKE 'sqlite_%' ORDER BY name"
             ).fetchall()
             tables = []
-            views = set()  # not sampled for values: reading one may run an arbitrary query
             for name, kind in rows:
                 cols = conn.execute(f"PRAGMA table_info({_q(name)})").fetchall()
                 fks = conn.execute(f"PRAGMA foreign_key_list({_q(name)})").fetchall()
                 table = Table(
                     _sql_name(name, "sqlite"),
                     [Column(_sql_name(c[1], "sqlite"), c[2] or "", bool(c[5])) for c in cols],
+                    view=kind == "view",
                 )
                 by_id: dict[int, ForeignKey] = {}
                 for fk in fks:  # (id, seq, table, from, to, on_update, on_delete, match)
@@ -488,9 +517,6 @@ def from_sqlite(path: Path) -> Schema:
                 table.foreign_keys = [by_id[k] for k in sorted(by_id, reverse=True)]
                 if table.columns:
                     tables.append(table)
-                    if kind == "view":
-                        views.add(id(table))
-            sample_values([t for t in tables if id(t) not in views], conn, "sqlite", sqlite3.Error)
         finally:
             conn.close()
     except sqlite3.DatabaseError as e:
@@ -532,14 +558,12 @@ def from_duckdb(path: Path) -> Schema:
             "SELECT table_schema, table_name FROM information_schema.tables "
             "WHERE table_catalog = current_database() AND table_type = 'BASE TABLE'"
         ).fetchall()
-        tables = _duckdb_tables(cols, keys)
-        plain = {
-            (None if db == "main" else _sql_name(db, "duckdb"), _sql_name(n, "duckdb"))
-            for db, n in base
-        }
-        sample_values([t for t in tables if (t.db, t.name) in plain], conn, "duckdb", duckdb.Error)
     finally:
         conn.close()
+    tables = _duckdb_tables(cols, keys)
+    plain = {(None if db == "main" else _sql_name(db, "duckdb"), _sql_name(n, "duckdb")) for db, n in base}
+    for table in tables:
+        table.view = (table.db, table.name) not in plain
     return Schema(tables, "duckdb", str(path), path, "duckdb")
 
 

@@ -183,6 +183,10 @@ def generate_sql(
     on_attempt: Callable[[Attempt], None] | None = None,
 ) -> SqlResult:
     """Answer `req.question` with a validated query (see the module docstring for the loop)."""
+    if req.values:
+        from arctic_cli.sql.schema import read_values
+
+        read_values(req.schema)
     messages, dropped = fit_prompt(req, backend, params)
     if req.constrain and params.constraint is None:
         from arctic_cli.sql.constrain import for_backend

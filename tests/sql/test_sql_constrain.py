@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 
@@ -245,7 +246,9 @@ def test_region() -> None:
     assert sql_region("Sure! Here:") is None
 
 
-def test_for_backend_needs_a_local_tokenizer(shop: Schema) -> None:
+def test_for_backend_needs_a_local_tokenizer(shop: Schema, shop_db: Path) -> None:
+    from arctic_cli.sql import schema as schema_mod
+
     class Remote:
         supports_constraints = False
 
@@ -255,6 +258,9 @@ def test_for_backend_needs_a_local_tokenizer(shop: Schema) -> None:
 
     assert for_backend(Remote(), shop, "sqlite") is None
     assert isinstance(for_backend(Local(), shop, "sqlite"), SchemaConstraint)
+    live = schema_mod.load(db=shop_db)  # the database's values are read only for a local model
+    assert for_backend(Remote(), live, "sqlite", "q") is None and not live.values_read
+    assert for_backend(Local(), live, "sqlite", "q") is not None and live.values_read
 
 
 def test_real_engine_only_writes_schema_words(tiny_checkpoint, shop: Schema) -> None:  # type: ignore[no-untyped-def]
@@ -372,6 +378,7 @@ def test_every_gold_query_passes_the_constraint(suite: str) -> None:
         item = json.loads(line)
         if item["db"] not in schemas:
             schemas[item["db"]] = schema_mod.load(db=root / item["db"])
+            schema_mod.read_values(schemas[item["db"]])
         db = schemas[item["db"]]  # string literals: from the question or the listed values
         checker = Checker(vocabulary(db), "sqlite", Literals(item["question"], db))
         gold = item["gold"]

@@ -37,6 +37,7 @@ def test_catalog(duck: Path) -> None:
     assert schema.dialect == "duckdb" and schema.db_kind == "duckdb"
     assert [t.qualified for t in schema.tables] == ["customers", "names", "orders", "sales.targets"]
     orders = schema.tables[2]
+    schema_mod.read_values(schema)
     assert [c.name for c in orders.columns if c.primary_key] == ["id"]
     assert schema.tables[0].columns[1].values == ("'Ada'", "'Alan'")  # read like SQLite's
     view = next(t for t in schema.tables if t.name == "names")

@@ -27,6 +27,7 @@ def test_values_are_listed_only_when_asked(shop_db: Path) -> None:
     from arctic_cli.sql import schema as schema_mod
 
     live = schema_mod.load(db=shop_db)
+    schema_mod.read_values(live)
     template = prompt.load_template("sql.txt")
     (shown,) = prompt.render("How many orders?", live, "sqlite", template, values=True)
     line = next(x for x in shown["content"].splitlines() if x.startswith("orders("))

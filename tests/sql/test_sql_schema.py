@@ -98,7 +98,10 @@ def test_catalog_lists_frequent_values_of_short_text_and_flag_columns(tmp_path: 
     conn.execute("CREATE VIEW v AS SELECT status FROM t")  # a view may be costly to read: not sampled
     conn.commit()
     conn.close()
-    tables = {t.name: t for t in schema_mod.load(db=path).tables}
+    schema = schema_mod.load(db=path)
+    assert all(not c.values for t in schema.tables for c in t.columns)  # read only when used
+    schema_mod.read_values(schema)
+    tables = {t.name: t for t in schema.tables}
     listed = {c.name: (c.values, c.more_values) for c in tables["t"].columns}
     assert listed["status"] == (("'paid'", "'it''s void'", "'open'"), False)  # by count, quoted
     assert listed["is_open"] == (("0", "1"), False)
@@ -229,10 +232,14 @@ def test_values_of_a_sampled_table_may_be_incomplete(tmp_path: Path, monkeypatch
     conn.commit()
     conn.close()
     monkeypatch.setattr(schema_mod, "VALUE_ROWS", 5)  # only the first 5 rows are read
-    (table,) = schema_mod.load(db=path).tables
+    schema = schema_mod.load(db=path)
+    schema_mod.read_values(schema)
+    (table,) = schema.tables
     assert table.columns[1].values == ("'new'",) and table.columns[1].more_values  # 'old' unseen
     monkeypatch.setattr(schema_mod, "VALUE_ROWS", 100)
-    (table,) = schema_mod.load(db=path).tables
+    schema = schema_mod.load(db=path)
+    schema_mod.read_values(schema)
+    (table,) = schema.tables
     assert table.columns[1].values == ("'new'", "'old'") and not table.columns[1].more_values
 
 
