@@ -301,7 +301,7 @@ class Literals:
                 for j in range(i + 1, min(i + MAX_SPAN, len(seq)) + 1):
                     span = " ".join(w for w in seq[i:j] if w)
                     if span:
-                        found.update((span, span.replace(" ", "_")))  # "in transit": 'in_transit'
+                        found.add(span)
         self.known = {f.lower() for f in found}  # any case: the question may say "coronary
         self.sorted = sorted(self.known)  # artery disease" for the value 'Coronary artery disease'
 
