@@ -83,13 +83,15 @@ class LocalBackend:
         quant: str | None = None,
         progress: Callable[[int, int], None] | None = None,
         warn: Callable[[str], None] | None = None,
+        compile: bool = False,
     ):
         from arctic_cli.engine import load_model
         from arctic_cli.engine.tokenizer import load_tokenizer
 
         self.model_dir = Path(model_dir)
         self.model = load_model(
-            self.model_dir, device=device, dtype=dtype, quant=quant, progress=progress
+            self.model_dir, device=device, dtype=dtype, quant=quant, progress=progress,
+            compile=compile,
         )
         self.tokenizer = load_tokenizer(
             self.model_dir, eos_ids=self.model.config.eos_ids, warn=warn
@@ -238,7 +240,8 @@ def open_backend(settings: Any, progress: bool = True) -> Backend:
     bar = _LoadBar(f"loading {model_dir.name}") if progress and err().is_terminal else None
     quant = None if settings.quant in (None, "none") else settings.quant
     try:
-        return LocalBackend(model_dir, device=settings.device, quant=quant, progress=bar, warn=warn)
+        return LocalBackend(model_dir, device=settings.device, quant=quant, progress=bar, warn=warn,
+                            compile=bool(settings.compile))  # fmt: skip
     except MemoryError:
         raise RuntimeFailure(f"out of memory while loading {model_dir}",
                              hint="try --quant int8 or int4, or a smaller model") from None  # fmt: skip

@@ -111,6 +111,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("endpoint", "ARCTIC_ENDPOINT", None, _url, "OpenAI-compatible base URL (remote model)"),
         Setting("device", "ARCTIC_DEVICE", "auto", _choice("auto", "cpu", "cuda"), "where the local model runs"),
         Setting("quant", "ARCTIC_QUANT", "none", _choice("none", "int8", "int4"), "weight quantization on load"),
+        Setting("compile", "ARCTIC_COMPILE", False, _bool, "compile the local decode step (torch.compile)"),
         Setting("temperature", "ARCTIC_TEMPERATURE", 0.0, _float_range(0.0, 5.0), "sampling temperature (0 = greedy)"),
         Setting("max_tokens", "ARCTIC_MAX_TOKENS", 512, _positive_int, "most tokens generated per answer"),
         Setting("dialect", "ARCTIC_DIALECT", "sqlite", _dialect, "default SQL dialect"),

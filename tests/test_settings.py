@@ -98,7 +98,7 @@ def test_config_set_cli_exit_code_and_message(home: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         "error: unknown setting 'nope' (arctic config set)\n"
-        "hint: valid keys: model, endpoint, device, quant, temperature, max_tokens, dialect, log, "
+        "hint: valid keys: model, endpoint, device, quant, compile, temperature, max_tokens, dialect, log, "
         "api_key, remote_model\n"
     )
 

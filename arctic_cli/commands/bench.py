@@ -8,6 +8,7 @@ import typer
 
 from arctic_cli import output
 from arctic_cli.commands.options import (
+    CompileOpt,
     DeviceOpt,
     Format,
     FormatOpt,
@@ -39,20 +40,25 @@ def bench(
     threads: Annotated[
         int | None, typer.Option("--threads", help="CPU threads (default: torch's).")
     ] = None,
+    compile: CompileOpt = False,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Benchmark a local model after a warm-up: medians of repeated prefill + greedy decode runs."""
     from arctic_cli.backends import resolve_model_dir
     from arctic_cli.engine import bench as engine_bench
 
-    settings = resolve_settings(model=model, quant=quant, device=device)
+    settings = resolve_settings(model=model, quant=quant, device=device, compile=compile or None)
     model_dir = resolve_model_dir(settings.model)
     q = None if settings.quant in (None, "none") else settings.quant
     result = engine_bench.run(model_dir, device=settings.device, quant=q, prompt_tokens=prompt_tokens,
-                              new_tokens=new_tokens, repeats=repeats, threads=threads)  # fmt: skip
+                              new_tokens=new_tokens, repeats=repeats, threads=threads,
+                              compile=bool(settings.compile))  # fmt: skip
     if fmt is Format.json:
         output.print_json(result)
         return
-    lines = [f"{model_dir} ({result['quant']}, {result['device']}, {result['threads']} threads)"]
+    how = f"{result['quant']}, {result['device']}, {result['threads']} threads"
+    if result.get("compile_s") is not None:
+        how += f", compiled in {result['compile_s']} s"
+    lines = [f"{model_dir} ({how})"]
     lines += [f"  {label:<24} {result[key]}" for key, label in FIELDS if key in result]
     output.print_text("\n".join(lines))

@@ -18,6 +18,7 @@ from arctic_cli import output
 from arctic_cli.commands.logs import NoLogOpt, log_flag
 from arctic_cli.commands.options import (
     ApiKeyOpt,
+    CompileOpt,
     DeviceOpt,
     EndpointOpt,
     MaxTokensOpt,
@@ -143,6 +144,7 @@ def chat(
     endpoint: EndpointOpt = None,
     device: DeviceOpt = None,
     quant: QuantOpt = None,
+    compile: CompileOpt = False,
     temperature: TemperatureOpt = None,
     max_tokens: MaxTokensOpt = None,
     seed: SeedOpt = None,
@@ -158,6 +160,7 @@ def chat(
     flags = dict(
         model=model, endpoint=endpoint, device=device, quant=quant, temperature=temperature,
         max_tokens=max_tokens, api_key=api_key, remote_model=remote_model, log=log_flag(no_log),
+        compile=compile or None,
     )  # fmt: skip
     settings = resolve_settings(**flags)
 

@@ -31,6 +31,10 @@ QuantOpt = Annotated[
     str | None,
     typer.Option("--quant", help="Quantize weights on load: none, int8 or int4 [env: ARCTIC_QUANT]."),
 ]
+CompileOpt = Annotated[
+    bool,
+    typer.Option("--compile", help="Compile the decode step with torch.compile: faster tokens, slower start [env: ARCTIC_COMPILE]."),
+]
 TemperatureOpt = Annotated[
     float | None,
     typer.Option("--temperature", "-t", help="Sampling temperature; 0 is greedy [env: ARCTIC_TEMPERATURE]."),

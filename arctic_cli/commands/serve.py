@@ -9,6 +9,7 @@ import typer
 
 from arctic_cli import output
 from arctic_cli.commands.options import (
+    CompileOpt,
     DeviceOpt,
     MaxTokensOpt,
     ModelOpt,
@@ -48,6 +49,7 @@ def serve(
     model: ModelOpt = None,
     device: DeviceOpt = None,
     quant: QuantOpt = None,
+    compile: CompileOpt = False,
     temperature: TemperatureOpt = None,
     max_tokens: MaxTokensOpt = None,
     log_level: Annotated[
@@ -69,7 +71,8 @@ def serve(
 
     settings = _local(
         resolve_settings(
-            model=model, device=device, quant=quant, temperature=temperature, max_tokens=max_tokens
+            model=model, device=device, quant=quant, temperature=temperature, max_tokens=max_tokens,
+            compile=compile or None,
         )
     )
     sock = bind(host, port)  # before the (slow) load: a taken port fails at once

@@ -131,8 +131,13 @@ def run(
     new_tokens: int = 32,
     repeats: int = 3,
     threads: int | None = None,
+    compile: bool = False,
 ) -> dict[str, Any]:
-    """Load `model_dir` (quantized on load when asked) and measure it; adds "load_s", "threads"."""
+    """Load `model_dir` (quantized on load when asked) and measure it.
+
+    Adds "load_s", "quant", "threads", "device", and with `compile` "compile_s" (the compilation
+    of the decode step, which load_s includes).
+    """
     from arctic_cli.engine.loader import load_model
 
     if threads is not None:
@@ -140,9 +145,10 @@ def run(
             raise UsageError("--threads must be at least 1")
         torch.set_num_threads(threads)
     start = time.perf_counter()
-    model = load_model(model_dir, device=device, dtype=dtype, quant=quant)
+    model = load_model(model_dir, device=device, dtype=dtype, quant=quant, compile=compile)
     load_s = time.perf_counter() - start
     result: dict[str, Any] = measure(model, prompt_tokens, new_tokens, repeats)
     q = (model.config.quantization or {}).get("mode", "none")
+    extra = {"compile_s": round(model.compiled_step.compile_s, 2)} if compile else {}
     return {**result, "load_s": round(load_s, 2), "quant": q, "threads": torch.get_num_threads(),
-            "device": str(model.device)}  # fmt: skip
+            "device": str(model.device), **extra}  # fmt: skip

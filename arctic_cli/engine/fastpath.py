@@ -13,8 +13,6 @@ is unavailable.
 
 from __future__ import annotations
 
-import functools
-
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -38,18 +36,32 @@ def linear(x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
         or x.dtype not in _DTYPES
         or x.dtype != w.dtype
         or (torch.is_grad_enabled() and (x.requires_grad or w.requires_grad))
-        or torch.compiler.is_compiling()  # inductor picks its own kernel for F.linear
-        or not available()
+        or not _ONEDNN
     ):
         return F.linear(x, w)
+    if torch.compiler.is_compiling():  # inductor lowers the op only on frozen weights: keep it opaque
+        return onednn_linear(x, w)
     return torch.ops.mkldnn._linear_pointwise(x, w, None, "none", [], "")
 
 
-@functools.cache
+_ONEDNN = bool(torch.backends.mkldnn.is_available()) and hasattr(
+    torch.ops.mkldnn, "_linear_pointwise"
+)
+
+
+@torch.library.custom_op("arctic::onednn_linear", mutates_args=())
+def onednn_linear(x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    """oneDNN's linear as an opaque op for the compiled decode step (engine/compiled.py)."""
+    return torch.ops.mkldnn._linear_pointwise(x, w, None, "none", [], "")
+
+
+@onednn_linear.register_fake
+def _(x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    return x.new_empty(*x.shape[:-1], w.shape[0])
+
+
 def available() -> bool:
-    return bool(torch.backends.mkldnn.is_available()) and hasattr(
-        torch.ops.mkldnn, "_linear_pointwise"
-    )
+    return _ONEDNN
 
 
 def accelerate(model: nn.Module) -> nn.Module:

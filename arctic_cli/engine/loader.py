@@ -166,8 +166,22 @@ def load_model(
     dtype: str | Any = None,
     quant: str | None = None,
     progress: Progress | None = None,
+    compile: bool = False,
 ) -> Any:
-    """Load an Arctic checkpoint directory; returns an eval-mode `ArcticForCausalLM`."""
+    """Load an Arctic checkpoint directory; returns an eval-mode `ArcticForCausalLM`.
+
+    `compile=True` also compiles the one-token decode step (engine/compiled.py) before returning.
+    """
+    model = _load(path, device, dtype, quant, progress)
+    if compile:
+        from arctic_cli.engine.compiled import compile_decode
+
+        compile_decode(model)
+    return model
+
+
+def _load(path: str | Path, device: Any, dtype: Any, quant: str | None,
+          progress: Progress | None) -> Any:  # fmt: skip
     import torch
 
     from arctic_cli.engine.model import ArcticForCausalLM

@@ -13,6 +13,7 @@ Shape letters used in the comments:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -116,24 +117,33 @@ class Attention(nn.Module):
         cos: torch.Tensor,
         sin: torch.Tensor,
         cache: tuple[torch.Tensor, torch.Tensor] | None = None,
-        pos: int = 0,
+        pos: int | torch.Tensor = 0,
     ) -> torch.Tensor:
+        """pos: where x's tokens start; a [1] tensor in the compiled decode step (compiled.py)."""
         b, t, _ = x.shape
         q, k, v = self.project(x)
         q = q.reshape(b, t, self.n_heads, self.head_dim).transpose(1, 2)  # [B, Q, T, D]
         k = k.reshape(b, t, self.n_kv, self.head_dim).transpose(1, 2)  # [B, G, T, D]
         v = v.reshape(b, t, self.n_kv, self.head_dim).transpose(1, 2)  # [B, G, T, D]
         q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
-        if cache is not None:
+        mask, causal = None, False
+        if isinstance(pos, torch.Tensor):  # the compiled decode step: one token, static shapes
+            assert cache is not None and t == 1
             cache_k, cache_v = cache  # each [B, G, S_max, D]
-            cache_k[:, :, pos : pos + t] = k
-            cache_v[:, :, pos : pos + t] = v
-            k, v = cache_k[:, :, : pos + t], cache_v[:, :, : pos + t]  # [B, G, S, D]
-        mask = None
-        causal = t > 1 and pos == 0
-        if t > 1 and pos > 0:  # a chunk after cached tokens: query i sees keys <= pos + i
-            s = pos + t
-            mask = torch.ones(t, s, dtype=torch.bool, device=x.device).tril(diagonal=pos)  # [T, S]
+            cache_k.index_copy_(2, pos, k)
+            cache_v.index_copy_(2, pos, v)
+            k, v = cache_k, cache_v  # the whole cache, positions past pos masked out
+            mask = (torch.arange(cache_k.shape[2], device=x.device) <= pos)[None]  # [1, S_max]
+        else:
+            if cache is not None:
+                cache_k, cache_v = cache  # each [B, G, S_max, D]
+                cache_k[:, :, pos : pos + t] = k
+                cache_v[:, :, pos : pos + t] = v
+                k, v = cache_k[:, :, : pos + t], cache_v[:, :, : pos + t]  # [B, G, S, D]
+            causal = t > 1 and pos == 0
+            if t > 1 and pos > 0:  # a chunk after cached tokens: query i sees keys <= pos + i
+                s = pos + t
+                mask = torch.ones(t, s, dtype=torch.bool, device=x.device).tril(diagonal=pos)  # [T, S]
         out = F.scaled_dot_product_attention(
             q, k, v, attn_mask=mask, is_causal=causal, enable_gqa=self.n_kv != self.n_heads
         )  # [B, Q, T, D]
@@ -182,6 +192,7 @@ class MoE(nn.Module):
             MLP(config.hidden_size, config.intermediate_size)
             for _ in range(config.num_local_experts)
         )
+        self.stack: Any = None  # compiled.ExpertStack: every expert's weights in one tensor
 
     def route(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """x [N, H] -> (weights [N, K] in x's dtype, expert ids [N, K])."""
@@ -202,6 +213,8 @@ class MoE(nn.Module):
 
     def _one_token(self, x: torch.Tensor, weights: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
         """Decode: the K routed experts, read on the host with one sync."""
+        if self.stack is not None and torch.compiler.is_compiling():
+            return self.stack(x, weights, ids)  # the compiled step: indexed without leaving the graph
         chosen = ids[0].tolist()  # the only device->host copy of this layer
         out = weights[0, 0] * self.experts[chosen[0]](x)  # [1, H]
         for k in range(1, len(chosen)):
@@ -248,7 +261,7 @@ class ArcticLayer(nn.Module):
         cos: torch.Tensor,
         sin: torch.Tensor,
         cache: tuple[torch.Tensor, torch.Tensor] | None = None,
-        pos: int = 0,
+        pos: int | torch.Tensor = 0,
     ) -> torch.Tensor:
         h = x + self.self_attn(self.input_layernorm(x), cos, sin, cache, pos)  # [B, T, H]
         if self.parallel:
@@ -281,6 +294,7 @@ class ArcticForCausalLM(nn.Module):
         self.config = config
         self.model = ArcticBody(config)
         self.lm_head = nn.Linear(config.hidden_size, config.vocab_size, bias=False)
+        self.compiled_step: Any = None  # compiled.CompiledStep, set by compiled.compile_decode
 
     @property
     def device(self) -> torch.device:
@@ -303,12 +317,29 @@ class ArcticForCausalLM(nn.Module):
         """input_ids [B, T] -> float32 logits [B, T, V] ([B, 1, V] with last_only).
 
         With a cache, the tokens sit at positions pos .. pos+T-1 and their keys/values are stored.
+        One-token steps go through the compiled decode step when there is one (compiled.py).
         """
         t = input_ids.shape[1]
         if cache is not None and pos + t > cache.max_len:
             raise ValueError(f"KV cache holds {cache.max_len} positions, asked for {pos + t}")
+        if self.compiled_step is not None and cache is not None and input_ids.shape == (1, 1):
+            return self.compiled_step(input_ids, cache, pos)
+        return self.run(input_ids, cache, pos, last_only)
+
+    def run(
+        self,
+        input_ids: torch.Tensor,
+        cache: KVCache | None,
+        pos: int | torch.Tensor,
+        last_only: bool,
+    ) -> torch.Tensor:
+        """The forward pass itself; pos is a [1] tensor in the compiled decode step."""
+        t = input_ids.shape[1]
         x = self.model.embed_tokens(input_ids)  # [B, T, H]
-        positions = torch.arange(pos, pos + t, device=input_ids.device)  # [T]
+        if isinstance(pos, torch.Tensor):
+            positions = pos  # [1]
+        else:
+            positions = torch.arange(pos, pos + t, device=input_ids.device)  # [T]
         cos, sin = rotary_tables(
             positions, self.config.dim_per_head, self.config.rope_theta, x.dtype
         )

@@ -136,9 +136,14 @@ class Int8Linear(nn.Module):
         self.register_buffer("scales", t["scales"].to(device, torch.bfloat16))  # [N]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x2 = x.reshape(-1, self.in_features).to(torch.bfloat16)  # [M, K]
-        y = torch._weight_int8pack_mm(x2, self.weight, self.scales)  # [M, N]
-        return y.to(x.dtype).view(*x.shape[:-1], self.out_features)
+        return int8_linear(x, self.weight, self.scales)
+
+
+def int8_linear(x: torch.Tensor, weight: torch.Tensor, scales: torch.Tensor) -> torch.Tensor:
+    """x [..., K] @ (weight int8 [N, K] * scales [N]).T, bf16 inside, x's dtype outside."""
+    n, k = weight.shape
+    y = torch._weight_int8pack_mm(x.reshape(-1, k).to(torch.bfloat16), weight, scales)  # [M, N]
+    return y.to(x.dtype).view(*x.shape[:-1], n)
 
 
 def _inner_k_tiles(k: int) -> int:
@@ -177,11 +182,18 @@ class Int4Linear(nn.Module):
         self.register_buffer("scales_and_zeros", table.to(device, torch.bfloat16))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x2 = x.reshape(-1, self.in_features).to(torch.bfloat16)  # [M, K]
-        mm = torch.ops.aten._weight_int4pack_mm if self.cuda_kernel else (
-            torch.ops.aten._weight_int4pack_mm_for_cpu)  # fmt: skip
-        y = mm(x2, self.weight, self.group_size, self.scales_and_zeros)  # [M, N]
-        return y.to(x.dtype).view(*x.shape[:-1], self.out_features)
+        return int4_linear(x, self.weight, self.scales_and_zeros, self.group_size)
+
+
+def int4_linear(
+    x: torch.Tensor, weight: torch.Tensor, scales_and_zeros: torch.Tensor, group_size: int
+) -> torch.Tensor:
+    """x [..., K] @ the packed int4 weight (CPU or CUDA layout, by its device), bf16 inside."""
+    k = scales_and_zeros.shape[0] * group_size
+    mm = torch.ops.aten._weight_int4pack_mm if weight.is_cuda else (
+        torch.ops.aten._weight_int4pack_mm_for_cpu)  # fmt: skip
+    y = mm(x.reshape(-1, k).to(torch.bfloat16), weight, group_size, scales_and_zeros)  # [M, N]
+    return y.to(x.dtype).view(*x.shape[:-1], scales_and_zeros.shape[1])
 
 
 def _bnb_linear(w: torch.Tensor, mode: str, device: torch.device) -> nn.Module:
@@ -297,9 +309,14 @@ def quantize_model(
     Experts are converted one by one, so peak memory grows by about one expert's weights.
     `backend="bitsandbytes"` (CUDA only) uses Linear8bitLt for int8 and Linear4bit nf4 for int4.
     """
+    from arctic_cli.engine.model import Attention
+
     check_mode(mode, group_size)
     device = next(model.parameters()).device
     build = _Builder(mode, group_size, device, backend)
+    for module in model.modules():  # a fused float q/k/v (fastpath.fuse) would outlive q_proj & co
+        if isinstance(module, Attention):
+            module.qkv_weight = None
     for name, module in list(targets(model)):
         with torch.no_grad():
             if _is_mlp(module):
@@ -310,6 +327,10 @@ def quantize_model(
                 weight = cast(torch.Tensor, module.weight)
                 _set(model, name, build.linear(build.quantize(weight.detach())))
     model.config.quantization = {"mode": mode, "group_size": group_size}
+    if device.type == "cpu":  # what the kernel left in float (refused shapes) is fused again
+        from arctic_cli.engine.fastpath import fuse
+
+        fuse(model)
     return model
 
 

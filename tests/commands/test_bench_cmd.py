@@ -72,3 +72,17 @@ def test_prompt_longer_than_context_exit_2(model_dir: Path) -> None:
 def test_missing_model_exit_2(tmp_path: Path) -> None:
     result = run("--model", str(tmp_path / "nope"))
     assert result.exit_code == 2 and "error:" in result.stderr
+
+
+def test_compile_reports_its_cost(model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run("--model", str(model_dir), "--compile", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) >= KEYS and 0 < data["compile_s"] <= data["load_s"]
+    monkeypatch.setenv("ARCTIC_COMPILE", "1")  # the setting, as every other command reads it
+    text = run("--model", str(model_dir))
+    assert text.exit_code == 0 and "compiled in" in text.stdout
+    plain = json.loads(run("--model", str(model_dir), "--format", "json").stdout)
+    assert "compile_s" in plain  # still compiled: the environment says so
+    monkeypatch.setenv("ARCTIC_COMPILE", "0")
+    assert "compile_s" not in json.loads(run("--model", str(model_dir), "--format", "json").stdout)

@@ -66,3 +66,16 @@ def test_fused_projections_are_views_and_change_nothing_else(tiny_checkpoint: Pa
 def test_quantized_layers_are_not_fused(tiny_checkpoint: Path) -> None:
     model = load_model(tiny_checkpoint, quant="int8")
     assert model.model.layers[0].self_attn.qkv_weight is None  # int8 q/k/v keep their own kernels
+
+
+def test_quantizing_a_loaded_model_drops_its_fused_float_projections(tiny_checkpoint: Path) -> None:
+    """quantize_model after load_model (the benchmarks do this) must not keep a float q/k/v path."""
+    from arctic_cli.engine.quant import quantize_model
+
+    model = quantize_model(load_model(tiny_checkpoint), "int8")
+    attn = model.model.layers[0].self_attn
+    assert attn.qkv_weight is None
+    direct = load_model(tiny_checkpoint, quant="int8")
+    ids = torch.tensor([[3, 4, 5, 6]])
+    with torch.no_grad():
+        torch.testing.assert_close(model(ids), direct(ids))

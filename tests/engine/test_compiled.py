@@ -1,0 +1,100 @@
+"""The compiled decode step (engine/compiled.py): same tokens as eager, one graph, no extra memory.
+
+Compiling costs a few seconds per model on this machine, so each quantization compiles once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from arctic_cli.engine import generate_tokens, load_model
+from arctic_cli.engine.checkpoint import write_random_checkpoint
+from arctic_cli.errors import RuntimeFailure
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # int4 needs rows that are multiples of 16 and columns that are multiples of the group
+    return write_random_checkpoint(tmp_path_factory.mktemp("c"), seed=3, hidden_size=128,
+                                   intermediate_size=128, vocab_size=512)  # fmt: skip
+
+
+def teacher_forced(model, prompt: torch.Tensor, tokens: list[int], max_len: int) -> list[torch.Tensor]:  # type: ignore[no-untyped-def]
+    """Logits of every step when `tokens` are fed one by one after the prompt."""
+    with torch.inference_mode():
+        cache = model.new_cache(1, max_len)
+        out = [model(prompt, cache=cache, pos=0, last_only=True)[0, -1]]
+        for i, token in enumerate(tokens):
+            ids = torch.tensor([[token]])
+            out.append(model(ids, cache=cache, pos=prompt.shape[1] + i, last_only=True)[0, -1])
+    return out
+
+
+@pytest.mark.parametrize("quant", [None, "int8", "int4"])
+def test_matches_eager_decoding(checkpoint: Path, quant: str | None) -> None:
+    eager = load_model(checkpoint, quant=quant)
+    compiled = load_model(checkpoint, quant=quant, compile=True)
+    assert compiled.compiled_step is not None and compiled.compiled_step.compile_s > 0
+    prompt = torch.randint(0, 512, (1, 7), generator=torch.Generator().manual_seed(0))
+    tokens = [int(t) for t in torch.randint(0, 512, (12,), generator=torch.Generator().manual_seed(1))]
+    for max_len in (20, 33):  # two cache lengths: the same graph serves both
+        want = teacher_forced(eager, prompt, tokens, max_len)
+        got = teacher_forced(compiled, prompt, tokens, max_len)
+        for a, b in zip(want, got, strict=True):
+            if quant is None:  # float32 all the way: the same arithmetic, another schedule
+                torch.testing.assert_close(b, a, rtol=1e-4, atol=1e-4)
+            else:  # bfloat16 inside the kernels: inductor rounds at other points
+                assert F.cosine_similarity(a, b, dim=0) > 0.999
+    if quant is None:
+        greedy = list(generate_tokens(eager, prompt[0], max_new_tokens=10))
+        assert list(generate_tokens(compiled, prompt[0], max_new_tokens=10)) == greedy
+
+
+def test_one_graph_for_every_cache_length(checkpoint: Path) -> None:
+    from torch._dynamo.utils import counters
+
+    model = load_model(checkpoint, compile=True)
+    before = counters["stats"]["unique_graphs"]
+    prompt = torch.tensor([[1, 2, 3]])
+    for max_len in (5, 9, 40):
+        teacher_forced(model, prompt, [4] * (max_len - 3), max_len)
+    assert counters["stats"]["unique_graphs"] == before  # no recompilation after compile_decode
+
+
+def test_experts_are_views_of_the_stack(checkpoint: Path) -> None:
+    model = load_model(checkpoint, quant="int8")
+    names = list(model.state_dict())
+    size = sum(t.numel() * t.element_size() for t in model.state_dict().values())
+    from arctic_cli.engine.compiled import compile_decode
+
+    compile_decode(model)
+    moe = model.model.layers[0].block_sparse_moe
+    stacked = moe.stack.up.tensors["weight"]  # [E, 2I, H] int8
+    assert stacked.shape[0] == len(moe.experts)
+    for e, expert in enumerate(moe.experts):
+        assert expert.w13.weight.data_ptr() == stacked[e].data_ptr()
+    assert list(model.state_dict()) == names  # the checkpoint's names, nothing added or lost
+    assert sum(t.numel() * t.element_size() for t in model.state_dict().values()) == size
+
+
+def test_a_failed_compilation_is_a_clear_error(
+    checkpoint: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from arctic_cli.engine import compiled
+
+    def broken(fn, **kwargs):  # type: ignore[no-untyped-def]
+        def run(*args, **kw):  # type: ignore[no-untyped-def]
+            raise RuntimeError("InductorError: C++ compile error\nlong details")
+
+        return run
+
+    monkeypatch.setattr(compiled.torch, "compile", broken)
+    with pytest.raises(RuntimeFailure, match="could not compile the decode step") as info:
+        load_model(checkpoint, compile=True)
+    assert "long details" not in str(info.value)
+    assert "--compile" in (info.value.hint or "")
+
