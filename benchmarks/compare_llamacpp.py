@@ -7,7 +7,10 @@ float32, int8 and int4 (group 64) are loaded in one process and measured interle
 medians over --repeats rounds. Also prints each quantization's logits cosine to a float64
 reference (the issue's accuracy targets) and its weight bytes relative to bfloat16.
 
-    python benchmarks/compare_llamacpp.py [--threads 2] [--repeats 5]
+    python benchmarks/compare_llamacpp.py [--threads 2] [--repeats 5] [--compile]
+
+With --compile each quantization is also loaded with the compiled decode step (engine/compiled.py)
+and measured in the same rounds; its compilation time is printed once.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import torch
 from common import LLAMA_CPP_CONFIG, checkpoint, load_note, setup_threads
 
 from arctic_cli.engine import bench, load_model
+from arctic_cli.engine.compiled import compile_decode
 from arctic_cli.engine.quant import weights_bytes
 
 # llama-bench on this machine, 2 threads, 256-token prompt / 32 generated (performance-notes.md)
@@ -46,6 +50,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--group-size", type=int, default=64)
+    parser.add_argument("--compile", action="store_true", help="also measure the compiled step")
     args = parser.parse_args()
     setup_threads(args.threads)
     path = checkpoint("arctic-llamacpp", LLAMA_CPP_CONFIG)
@@ -55,6 +60,11 @@ def main() -> None:
 
     for q in ("int8", "int4"):
         models[q] = quantize_model(load_model(path), q, args.group_size)
+    if args.compile:
+        for k in list(models):
+            m = quantize_model(load_model(path), k, args.group_size) if k != "f32" else load_model(path)
+            models[f"{k} compiled"] = compile_decode(m)
+            print(f"# {k}: decode step compiled in {m.compiled_step.compile_s:.1f} s")
     cos = accuracy(path, models)
     runs: dict[str, list[dict[str, float]]] = {k: [] for k in models}
     for m in models.values():  # warm-up round
@@ -68,11 +78,12 @@ def main() -> None:
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for k in models:
+        base = k.split()[0]
         med = {f: statistics.median(r[f] for r in runs[k]) for f in runs[k][0]}
         row = (k, f"{med['prefill_tok_s']:.0f}", f"{med['decode_tok_s']:.1f}",
                f"{med['ttft_s']:.3f}", f"{med['achieved_gb_s']:.1f}",
                f"{weights_bytes(models[k]) / bf16_bytes:.3f}", f"{cos[k]:.5f}",
-               LLAMA_NAMES[k], *LLAMA_CPP[k])  # fmt: skip
+               LLAMA_NAMES[base], *LLAMA_CPP[base])  # fmt: skip
         print("| " + " | ".join(row) + " |")
 
 

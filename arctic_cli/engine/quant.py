@@ -312,6 +312,9 @@ def quantize_model(
     from arctic_cli.engine.model import Attention
 
     check_mode(mode, group_size)
+    if getattr(model, "compiled_step", None) is not None:  # its graph would keep the old weights
+        raise UsageError("cannot quantize a model whose decode step is compiled",
+                         hint="quantize first, then compile (load_model(..., quant=, compile=True))")  # fmt: skip
     device = next(model.parameters()).device
     build = _Builder(mode, group_size, device, backend)
     for module in model.modules():  # a fused float q/k/v (fastpath.fuse) would outlive q_proj & co
