@@ -163,7 +163,7 @@ class CompiledStep:
     """model(ids [1, 1], cache, pos) for one decode token, through the compiled graph."""
 
     def __init__(self, model: Any) -> None:
-        options = {"guard_filter_fn": _argument_guards}
+        options: dict[str, Any] = {"guard_filter_fn": _argument_guards}
         self.fn = torch.compile(_own_run(model), fullgraph=True, options=options)
         self.compile_s = 0.0  # the first step's compilation, measured by compile_decode
 
