@@ -1,6 +1,6 @@
 """The Arctic runtime: model, loading, quantization, generation. Imports neither typer nor rich.
 
-Public API (see docs/contracts.md): `load_model(path, device, dtype, quant, progress)` and
+Public API (see docs/contracts.md): `load_model(path, device, dtype, quant, progress, compile)` and
 `generate_tokens(model, prompt_ids, ...)`; tokenizer and chat helpers live in
 `arctic_cli.engine.tokenizer`, random test checkpoints in `arctic_cli.engine.checkpoint`.
 Attributes are imported lazily so that importing this package does not import torch.

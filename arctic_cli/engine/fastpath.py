@@ -7,8 +7,10 @@ faster for prefill-sized GEMMs here (benchmarks/gemv_bandwidth.py, docs/performa
 
 `accelerate` only changes the class of each bias-free `nn.Linear` to `FastLinear`, so parameter
 names, the state dict and the module tree stay as they are; `FastLinear` falls back to `F.linear`
-whenever autograd is recording, under torch.compile, off the CPU, for other dtypes, or when oneDNN
-is unavailable.
+whenever autograd is recording, off the CPU, for other dtypes, or when oneDNN is unavailable.
+Under torch.compile (the compiled decode step) the same op runs as the opaque custom op
+`arctic::onednn_linear`: inductor lowers oneDNN's linear only for frozen weights, and its default
+for `F.linear` is MKL again.
 """
 
 from __future__ import annotations

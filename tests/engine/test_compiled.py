@@ -98,3 +98,22 @@ def test_a_failed_compilation_is_a_clear_error(
     assert "long details" not in str(info.value)
     assert "--compile" in (info.value.hint or "")
 
+
+
+def test_the_setting_reaches_the_local_backend(
+    checkpoint: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ARCTIC_COMPILE=1 (or --compile) -> open_backend compiles; the answer is the same text."""
+    from arctic_cli import backends, settings
+    from arctic_cli.backends import GenParams, complete
+
+    monkeypatch.setenv("ARCTIC_HOME", str(checkpoint.parent / "home"))
+    messages = [{"role": "user", "content": "hello"}]
+    params = GenParams(max_tokens=12)
+    texts = []
+    for flag in ("0", "1"):
+        monkeypatch.setenv("ARCTIC_COMPILE", flag)
+        backend = backends.open_backend(settings.resolve({"model": str(checkpoint)}), progress=False)
+        assert (backend.model.compiled_step is not None) == (flag == "1")  # type: ignore[attr-defined]
+        texts.append(complete(backend, messages, params).text)
+    assert texts[0] and texts[0] == texts[1]
