@@ -15,6 +15,9 @@ about Germany), and a value nobody mentioned cannot be right. `col = '...'` on a
 values are all listed takes one of them, as spelled (the ones the question names, if it names
 any); and a column of strings is not compared to a bare number. Comments are left alone; quoted
 identifiers are checked like bare words.
+Among the allowed tokens, those spelling a table or column the question names (sql/linking.py:
+"leave requests" -> `LV_REQ`, "company names" -> `CompanyName`) get `LINK_BONUS` added to their
+logits: a nudge for a small model that links questions to names badly, not a rule.
 The `top_k` most likely tokens are checked first (a full vocabulary scan in Python costs more than
 a decode step), so inside SQL sampling is also cut to those `top_k`; only when none of them is
 allowed are the next 16x, then the whole vocabulary, scanned. When no token at all can continue,
@@ -54,8 +57,12 @@ _FUNCTIONS = frozenset(
     concat printf format strftime julianday date_trunc date_part extract to_date to_char dateadd
     datediff date_diff date_add now unixepoch typeof""".split()  # noqa: SIM905
 )
+_SQL_WORDS = sorted(_KEYWORDS | _FUNCTIONS)
 MAX_DEPTH = 8  # parentheses a generated query may nest
 MAX_BARE_JOINS = 3  # JOINs in a row without ON/USING
+# Added to the logits of tokens that spell a name the question links to (sql/linking.py), scaled
+# by the link's strength: chosen on a fresh generated suite (docs/decisions.md, "Schema linking").
+LINK_BONUS = 3.0
 # When the model keeps asking to stop where the query is incomplete, forcing it on only grows
 # junk up to max_tokens: after this many refusals it may stop and validation reports the rest.
 MAX_REFUSED_ENDS = 4
@@ -986,6 +993,20 @@ class SchemaConstraint:
     ):
         self.prefix = prefix  # answer text already there before the generated ids (a prefill)
         literals = Literals(question, schema) if question is not None else None
+        self.linked: list[str] = []  # lower-cased names the question links to (sql/linking.py)
+        self.link_weight: dict[str, float] = {}
+        if question is not None:
+            from arctic_cli.sql.linking import link
+
+            links = link(question, schema)
+            # every linked table alike; columns by how many question words name them
+            top = max(links.columns.values(), default=1.0)
+            weights = {_plain(n).lower(): 1.0 for n in links.tables}
+            for name, score in links.columns.items():
+                key = _plain(name).lower()
+                weights[key] = max(weights.get(key, 0.0), score / top)
+            self.link_weight = weights
+            self.linked = sorted(weights)
         self.checker = Checker(vocabulary(schema), dialect, literals)
         self.tokenizer = tokenizer
         self.stop_ids: frozenset[int] | None = getattr(tokenizer, "stop_ids", None)
@@ -1074,7 +1095,26 @@ class SchemaConstraint:
                 return self._only(logits, ends) if ends else self._stop(logits)  # grew `SELECT 'x'`)
         if keep[0] != candidates[0]:
             self.masked += 1  # the model's favourite was outside the schema
-        return self._only(logits, keep)
+        out = self._only(logits, keep)
+        if self.linked and state.mode == "":  # outside strings and quoted names
+            for i in keep:
+                weight = self._link(state, finished, i)
+                if weight:
+                    out[i] += LINK_BONUS * weight
+        return out
+
+    def _link(self, state: LexState, finished: LexState, token_id: int) -> float:
+        """How strongly the question links the name this token starts or goes on spelling."""
+        m = _SIMPLE.fullmatch(self.piece(token_id))
+        if not m:
+            return 0.0
+        where = finished if m.group(1) else state  # a leading space ends the word in progress
+        if self.checker._names_new(where) or (not where.word and where.after_table):
+            return 0.0  # an alias is being named, not a table or column
+        word = (m.group(2) if m.group(1) else state.word + m.group(2)).lower()
+        if len(word) < 2 or _has_prefix(_SQL_WORDS, word):
+            return 0.0
+        return max((self.link_weight[n] for n in _with_prefix(self.linked, word)), default=0.0)
 
     @staticmethod
     def _only(logits: Any, ids: list[int]) -> Any:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from arctic_cli.sql.constrain import SchemaConstraint, for_backend, sql_region
+from arctic_cli.sql.constrain import LINK_BONUS, SchemaConstraint, for_backend, sql_region
 from arctic_cli.sql.schema import Schema
 
 torch = pytest.importorskip("torch")
@@ -18,6 +18,7 @@ PIECES = [
     "na", "me", "zz", " WHERE", " =", " '", "'", " AS", " total_count", ",", " COUNT(*)", " orders",
     " o", " JOIN", " ON", " customer_id", " id", " 42", "Here is the query:", " banana",
     ' "', 'custmers"', 'customers"', " T1", " total", "\n```", "(", " cust", "omers", " IN",
+    " cus",
 ]  # fmt: skip
 
 
@@ -520,3 +521,24 @@ def test_generated_gold_queries_type_through() -> None:
         assert checker.can_end(state), ex["gold"]
         checked += 1
     assert checked > 250
+
+
+def test_names_the_question_links_get_a_bonus(shop: Schema) -> None:
+    """The model slightly prefers `id`; a question about names tips it to `name` (sql/linking.py)."""
+    before = [*FENCE, "SELECT"]
+    assert choose(SchemaConstraint(shop, Toy(), "sqlite"), before, " id", " name") == " id"
+    linked = SchemaConstraint(shop, Toy(), "sqlite", question="List the names of our customers.")
+    assert choose(linked, before, " id", " name") == " name"
+    # ... by a few logits only: a clear preference of the model stands
+    logits = favourite(" id", " name")
+    logits[PIECES.index(" name")] = 10.0 - 1.5 * LINK_BONUS
+    out = linked(Toy().ids(*before), logits)
+    assert PIECES[int(torch.argmax(out))] == " id"
+
+
+def test_no_bonus_where_an_alias_is_named(shop: Schema) -> None:
+    linked = SchemaConstraint(shop, Toy(), "sqlite", question="Which customers are there?")
+    before = [*FENCE, "SELECT", " name", " FROM", " customers", " AS"]
+    out = linked(Toy().ids(*before), favourite(" c", " cus"))
+    assert out[PIECES.index(" cus")] == 9.0  # allowed as an alias, and not pushed as `customers`
+    assert PIECES[int(torch.argmax(out))] == " c"
