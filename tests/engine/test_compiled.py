@@ -29,7 +29,7 @@ def teacher_forced(model, prompt: torch.Tensor, tokens: list[int], max_len: int)
         cache = model.new_cache(1, max_len)
         out = [model(prompt, cache=cache, pos=0, last_only=True)[0, -1]]
         for i, token in enumerate(tokens):
-            ids = torch.tensor([[token]])
+            ids = torch.tensor([[token]], device=prompt.device)
             out.append(model(ids, cache=cache, pos=prompt.shape[1] + i, last_only=True)[0, -1])
     return out
 
@@ -117,3 +117,34 @@ def test_the_setting_reaches_the_local_backend(
         assert (backend.model.compiled_step is not None) == (flag == "1")  # type: ignore[attr-defined]
         texts.append(complete(backend, messages, params).text)
     assert texts[0] and texts[0] == texts[1]
+
+
+def test_layers_it_cannot_stack_are_refused_before_compiling(checkpoint: Path) -> None:
+    """bitsandbytes experts (or any unknown module) are a UsageError, not a dynamo traceback."""
+    from torch import nn
+
+    from arctic_cli.engine.compiled import compile_decode
+    from arctic_cli.errors import UsageError
+
+    class Opaque(nn.Module):  # stands in for bitsandbytes' Linear8bitLt
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return x
+
+    model = load_model(checkpoint, quant="int8")
+    for expert in model.model.layers[0].block_sparse_moe.experts:
+        expert.w2 = Opaque()
+    with pytest.raises(UsageError, match="--compile does not support Opaque"):
+        compile_decode(model)
+    assert model.compiled_step is None
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("quant", [None, "int8", "int4"])
+def test_cuda_compiled_step_matches_eager(checkpoint: Path, quant: str | None) -> None:
+    eager = load_model(checkpoint, device="cuda", quant=quant)
+    compiled = load_model(checkpoint, device="cuda", quant=quant, compile=True)
+    prompt = torch.randint(0, 512, (1, 7), generator=torch.Generator().manual_seed(0)).cuda()
+    tokens = list(range(40, 52))
+    with torch.inference_mode():
+        for a, b in zip(teacher_forced(eager, prompt, tokens, 24), teacher_forced(compiled, prompt, tokens, 24), strict=True):
+            assert F.cosine_similarity(a.float(), b.float(), dim=0) > 0.995
