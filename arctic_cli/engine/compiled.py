@@ -15,8 +15,9 @@ A graph needs static shapes and no host round trip, so in the compiled step:
   weights, no graph break, no Python loop over experts.
 
 Prefill, batches and training stay eager (`ArcticForCausalLM.run` is the same code either way).
-The first step pays the compilation (tens of seconds on a 2-core CPU; the figures are in
-docs/performance.md), so it is a flag for long generations, `arctic bench` and `arctic serve`.
+`load_model(..., compile=True)` pays the compilation up front: 7-11 s on this 2-core CPU the
+first time, 1-3 s with inductor's on-disk cache warm (docs/performance.md), so it is a flag for
+long sessions (`arctic chat`, `arctic serve`) and `arctic bench`.
 """
 
 from __future__ import annotations

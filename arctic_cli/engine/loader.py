@@ -240,8 +240,8 @@ def _load(path: str | Path, device: Any, dtype: Any, quant: str | None,
 
         accelerate(model)
     if quantize is not None and quant is not None:
-        model = quantize(model, quant)
-    if dev.type == "cpu":  # one matmul for q/k/v and for w1/w3 where still float
+        return quantize(model, quant)  # it fuses what stays float itself
+    if dev.type == "cpu":  # one matmul for q/k/v and for w1/w3
         from arctic_cli.engine.fastpath import fuse
 
         fuse(model)
