@@ -190,9 +190,9 @@ def compile_decode(model: Any) -> Any:
     for module in model.modules():
         if isinstance(module, MoE) and module.stack is None:
             module.stack = stack_experts(module)
-    step = CompiledStep(model)
     start = time.perf_counter()
     try:
+        step = CompiledStep(model)  # older torch may refuse an option here
         with torch.inference_mode():  # generation's mode, and its cache's kind (graph guards)
             cache = model.new_cache(1, 2)
             ids = torch.zeros((1, 1), dtype=torch.long, device=model.device)
