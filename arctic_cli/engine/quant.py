@@ -166,8 +166,7 @@ class Int4Linear(nn.Module):
         self.out_features = t["weight"].shape[0]
         self.in_features = t["weight"].shape[1] * 2
         self.group_size = group_size
-        self.cuda_kernel = device.type == "cuda"
-        if self.cuda_kernel:  # the CUDA packer takes [N, K/2] bytes with the EVEN column high
+        if device.type == "cuda":  # the CUDA packer takes [N, K/2] bytes with the EVEN column high
             swapped = (t["weight"] << 4) | (t["weight"] >> 4)
             packed = torch.ops.aten._convert_weight_to_int4pack(
                 swapped.to(device).contiguous(), _inner_k_tiles(self.in_features)

@@ -11,7 +11,6 @@ mentions plus their foreign-key neighbours, and the caller says so on stderr.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,30 +92,16 @@ def render_repair(
     ]
 
 
-_WORD = re.compile(r"[A-Za-z0-9]+")
+def _relevance(question: str, schema: Schema) -> dict[int, float]:
+    """id(table) -> how strongly the question names it (twice) or its columns (sql/linking.py)."""
+    from arctic_cli.sql.linking import link
 
-
-def _stem(word: str) -> str:
-    word = word.lower()
-    for suffix in ("ies", "es", "s"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
-
-
-def _words(text: str) -> set[str]:
-    # split snake_case and camelCase names into words too
-    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).replace("_", " ")
-    return {_stem(w) for w in _WORD.findall(text)}
-
-
-def relevance(question: str, table: Table) -> int:
-    """How many question words name the table (counted twice) or one of its columns."""
-    asked = _words(question)
-    score = 2 * len(asked & _words(table.name))
-    for col in table.columns:
-        score += len(asked & _words(col.name))
-    return score
+    links = link(question, schema)
+    return {
+        id(t): 2 * links.tables.get(t.name.lower(), 0.0)
+        + sum(links.columns.get(c.name.lower(), 0.0) for c in t.columns)
+        for t in schema.tables
+    }
 
 
 def _neighbours(schema: Schema, table: Table) -> list[Table]:
@@ -142,12 +127,13 @@ class Fit:
 def fit_schema(schema: Schema, question: str, measure: Callable[[Schema], int], budget: int) -> Fit:
     """The whole schema if `measure(schema) <= budget`, else the most relevant tables that fit.
 
-    Tables are ranked by `relevance`; each chosen table pulls in its foreign-key neighbours (they
+    Tables are ranked by `_relevance`; each chosen table pulls in its foreign-key neighbours (they
     are what joins need) while room remains. Raises a UsageError when not even one table fits.
     """
     if measure(schema) <= budget:
         return Fit(schema, [])
-    ranked = sorted(schema.tables, key=lambda t: -relevance(question, t))
+    relevance = _relevance(question, schema)
+    ranked = sorted(schema.tables, key=lambda t: -relevance[id(t)])
     chosen: list[Table] = []
 
     def try_add(table: Table) -> bool:
@@ -159,7 +145,7 @@ def fit_schema(schema: Schema, question: str, measure: Callable[[Schema], int], 
         return True
 
     for table in ranked:
-        if relevance(question, table) == 0 and chosen:
+        if relevance[id(table)] == 0 and chosen:
             break
         if try_add(table):
             for other in _neighbours(schema, table):

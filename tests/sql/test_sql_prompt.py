@@ -116,3 +116,12 @@ def test_schema_hash_follows_the_schema(shop: Schema) -> None:
     same = prompt.schema_hash(shop)
     assert len(same) == 16 and same == prompt.schema_hash(shop.subset(shop.tables))
     assert prompt.schema_hash(shop.subset(shop.tables[:2])) != same
+
+
+def test_fit_finds_abbreviated_tables_through_schema_linking() -> None:
+    """`LV_REQ` for "leave requests" (sql/linking.py): plain word overlap found nothing here."""
+    fillers = [Table(f"AUDIT_{i}", [Column("PAYLOAD", "TEXT")]) for i in range(30)]
+    leave = Table("LV_REQ", [Column("REQ_ID", "INT", True), Column("APPR_STAT", "TEXT")])
+    schema = Schema([*fillers, leave], "sqlite")
+    fit = prompt.fit_schema(schema, "How many leave requests are pending?", _measure, budget=12)
+    assert [t.name for t in fit.schema.tables] == ["LV_REQ"]
