@@ -8,7 +8,7 @@ Task modules (sql, codegen, chat) talk only to `Backend`: chat messages in, text
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,6 +26,8 @@ class GenParams:
     seed: int | None = None
     stop: Sequence[str] = ()
     constraint: Any = None  # local engine only: see arctic_cli/sql/constrain.py
+    beams: int = 1  # local engine only: > 1 is a beam search (deterministic; see engine/generate.py)
+    length_penalty: float = 1.0  # beam search: hypotheses compare by score / length**this
 
 
 @dataclass
@@ -73,7 +75,7 @@ class LocalBackend:
     before each token is chosen (`self.tokenizer` is there for hooks that need the vocabulary).
     """
 
-    supports_constraints = True
+    supports_constraints = True  # GenParams.constraint and GenParams.beams are honoured
 
     def __init__(
         self,
@@ -111,18 +113,22 @@ class LocalBackend:
         usage.prompt_tokens, usage.completion_tokens, usage.finish_reason = len(prompt), 0, "length"
         decoder = self.tokenizer.incremental_decoder()
         stops = StopStrings(params.stop)
-        tokens = generate_tokens(
-            self.model,
-            prompt,
-            max_new_tokens=budget,
-            temperature=params.temperature,
-            top_k=params.top_k,
-            top_p=params.top_p,
-            seed=params.seed,
-            stop_ids=self.tokenizer.stop_ids,
-            repetition_penalty=params.repetition_penalty,
-            logits_hook=params.constraint,
-        )
+        tokens: Iterable[int]
+        if params.beams > 1:  # the best hypothesis, yielded once the search is over
+            from arctic_cli.engine.generate import beam_search
+
+            tokens = beam_search(
+                self.model, prompt, beams=params.beams, max_new_tokens=budget,
+                stop_ids=self.tokenizer.stop_ids, logits_hook=params.constraint,
+                length_penalty=params.length_penalty,
+            )[0].ids  # fmt: skip
+        else:
+            tokens = generate_tokens(
+                self.model, prompt, max_new_tokens=budget, temperature=params.temperature,
+                top_k=params.top_k, top_p=params.top_p, seed=params.seed,
+                stop_ids=self.tokenizer.stop_ids, repetition_penalty=params.repetition_penalty,
+                logits_hook=params.constraint,
+            )  # fmt: skip
         for token in tokens:
             usage.completion_tokens += 1
             text = stops.feed(decoder.push(token))

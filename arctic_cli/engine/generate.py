@@ -9,6 +9,7 @@ not yielded. `logits_hook(generated_ids, logits[V]) -> logits[V]` runs before ea
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from arctic_cli.errors import UsageError
@@ -115,3 +116,89 @@ def generate_tokens(
         with torch.inference_mode():
             ids = torch.tensor([[token]], dtype=torch.long, device=device)  # [1, 1]
             logits = model(ids, cache=cache, pos=len(prompt) + step, last_only=True)[0, -1]  # [V]
+
+
+@dataclass
+class Hypothesis:
+    """One beam-search answer: its ids, summed score, and whether a stop id ended it."""
+
+    ids: list[int]
+    score: float  # summed token log-probabilities (plus what the hook added)
+    finished: bool = False  # False: it ran out of room
+
+    def ranked(self, length_penalty: float) -> float:
+        """The score beams are compared by: summed score / length**length_penalty."""
+        return self.score / max(1, len(self.ids) + int(self.finished)) ** length_penalty
+
+
+def beam_search(
+    model: Any,
+    prompt_ids: Sequence[int],
+    beams: int = 4,
+    max_new_tokens: int = 64,
+    stop_ids: Iterable[int] = (),
+    logits_hook: LogitsHook | None = None,
+    length_penalty: float = 1.0,
+) -> list[Hypothesis]:
+    """The `beams` best continuations of prompt_ids, best first (deterministic, batch of beams).
+
+    Each step extends every live hypothesis by its likeliest tokens and keeps the `beams` best.
+    A token scores its log-probability under the model's own distribution, plus whatever the
+    hook added to its logit; a token the hook sets to -inf is never taken. Masking does not
+    renormalise, so a path the hook forced through tokens the model found unlikely scores low,
+    and a hypothesis the model would rather have ended drops behind one it likes: what greedy
+    decoding under a constraint cannot do. Hypotheses ending with a stop id are finished; the
+    search ends when the best finished one ranks above every live one (by `Hypothesis.ranked`),
+    or when the room runs out (live ones are then returned unfinished).
+    The hook is called once per live hypothesis per step, with that hypothesis' ids.
+    """
+    import torch
+
+    prompt = [int(t) for t in prompt_ids]
+    budget = room_to_generate(model, len(prompt), max_new_tokens)
+    stops = {int(s) for s in stop_ids}
+    if budget == 0:
+        return [Hypothesis([], 0.0)]
+    with torch.inference_mode():
+        cache = model.new_cache(1, len(prompt) + budget)
+        ids = torch.tensor([prompt], dtype=torch.long, device=model.device)  # [1, T]
+        logits = model(ids, cache=cache, pos=0, last_only=True)[:, -1]  # [B=1, V]
+    live = [Hypothesis([], 0.0)]
+    done: list[Hypothesis] = []
+    for step in range(budget):
+        scored: list[tuple[float, int, int]] = []  # (score, live row, token)
+        for row, hyp in enumerate(live):
+            raw = logits[row].float()  # [V]
+            total = torch.log_softmax(raw, dim=-1)  # [V]
+            if logits_hook is not None:
+                total = total + (logits_hook(list(hyp.ids), raw.clone()) - raw)  # -inf stays
+            top = torch.topk(total, min(beams + len(stops), total.shape[-1]))
+            for value, token in zip(top.values.tolist(), top.indices.tolist(), strict=True):
+                if value != float("-inf"):
+                    scored.append((hyp.score + value, row, token))
+        scored.sort(key=lambda c: -c[0])
+        nxt: list[Hypothesis] = []
+        rows: list[int] = []
+        for score, row, token in scored:
+            if token in stops:
+                done.append(Hypothesis(live[row].ids, score, finished=True))
+                continue
+            nxt.append(Hypothesis([*live[row].ids, token], score))
+            rows.append(row)
+            if len(nxt) == beams:
+                break
+        done.sort(key=lambda h: -h.ranked(length_penalty))
+        del done[beams:]
+        best_live = max((h.ranked(length_penalty) for h in nxt), default=float("-inf"))
+        if not nxt or (done and done[0].ranked(length_penalty) >= best_live):
+            return done  # the best finished answer ranks above every live one
+        if step + 1 == budget:
+            break
+        with torch.inference_mode():
+            cache = cache.select(torch.tensor(rows, dtype=torch.long, device=model.device))
+            tokens = torch.tensor([[h.ids[-1]] for h in nxt], dtype=torch.long, device=model.device)
+            logits = model(tokens, cache=cache, pos=len(prompt) + step, last_only=True)[:, -1]
+        live = nxt
+    out = done + nxt  # out of room: the unfinished ones compete too
+    out.sort(key=lambda h: -h.ranked(length_penalty))
+    return out[:beams]

@@ -83,6 +83,13 @@ class KVCache:
     def max_len(self) -> int:
         return self.keys[0].shape[2]
 
+    def select(self, rows: torch.Tensor) -> KVCache:
+        """A new cache whose batch row i is a copy of row rows[i] of this one (beam search)."""
+        return KVCache(
+            [k.index_select(0, rows) for k in self.keys],
+            [v.index_select(0, rows) for v in self.values],
+        )
+
 
 class Attention(nn.Module):
     """Grouped-query attention with rotary embeddings and an optional KV cache."""

@@ -32,6 +32,17 @@ def test_stream_equals_greedy_tokens_decoded(backend: LocalBackend) -> None:
     assert backend.context_window == 256 and backend.name == backend.model_dir.name
 
 
+def test_beams_stream_the_best_hypothesis(backend: LocalBackend) -> None:
+    from arctic_cli.engine.generate import beam_search
+
+    result = complete(backend, CHAT, GenParams(max_tokens=12, beams=3))
+    prompt = backend.tokenizer.encode_chat(CHAT)
+    best = beam_search(backend.model, prompt, 3, 12, stop_ids=backend.tokenizer.stop_ids)[0]
+    assert result.text == backend.tokenizer.decode(best.ids)
+    assert result.usage.completion_tokens == len(best.ids)
+    assert result.usage.finish_reason == ("stop" if best.finished else "length")
+
+
 def test_stop_string_cuts_the_text(backend: LocalBackend) -> None:
     full = complete(backend, CHAT, GenParams(max_tokens=30)).text
     stop = full[5:7]
