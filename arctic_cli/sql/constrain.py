@@ -60,6 +60,8 @@ _FUNCTIONS = frozenset(
 _SQL_WORDS = sorted(_KEYWORDS | _FUNCTIONS)
 MAX_DEPTH = 8  # parentheses a generated query may nest
 MAX_BARE_JOINS = 3  # JOINs in a row without ON/USING
+MAX_DIGITS = 15  # in a number (each side of its point)
+MAX_NEW_NAME = 32  # characters of a name AS/WITH gives: a confused model grows `AS Trffff...`
 # Added to the logits of tokens that spell a name the question links to (sql/linking.py), scaled
 # by the link's strength: chosen on a fresh generated suite (docs/decisions.md, "Schema linking").
 LINK_BONUS = 3.0
@@ -109,6 +111,12 @@ _AGGREGATES = frozenset(
 _PUNCTUATION = frozenset("(),.*=<>!+-/%|;'\"`")  # outside strings, besides letters, digits, spaces
 _OPERATOR_PAIRS = frozenset({"<=", "<>", ">=", "!=", "||", "::"})  # a second operator character
 _FREE_AFTER = frozenset({"as", "with", "recursive"})  # the next word names something new
+# Words a new name (after AS/WITH) may not be unless quoted: `AS FROM` is junk
+_RESERVED = frozenset(
+    """select from where group order by having limit offset join on using as union except intersect
+    and or not in is null like between case when then else end distinct all inner left right outer
+    cross full natural with""".split()  # noqa: SIM905
+)
 _TABLE_AFTER = frozenset({"from", "join"})  # the next word is a table (or a CTE)
 # The clause each keyword opens in a query (a frame's `stage`): they come in this order.
 _CLAUSES = {
@@ -261,7 +269,28 @@ def _with_prefix(words: list[str], part: str) -> Iterable[str]:
         i += 1
 
 
-_DATE_OR_NUMBER = re.compile(r"[0-9][0-9:./ T+-]*")
+# Date-, time- and number-like literals: their shapes, `d` standing for a digit (a literal so far
+# must begin one of them; `'2024-01-044.44.4'` is junk a lost model grows to max_tokens).
+_LITERAL_SHAPES = tuple(
+    date + time
+    for date in ("dddd-dd-dd", "dddd/dd/dd", "dd/dd/dddd", "d/dd/dddd", "dd/d/dddd", "d/d/dddd")
+    for time in ("", " dd:dd", " dd:dd:dd", "Tdd:dd:dd", " dd:dd:dd.ddd", " dd:dd:dd.dddddd",
+                 "Tdd:dd:dd.ddd", "Tdd:dd:ddZ", "Tdd:dd:dd+dd:dd")  # fmt: skip
+) + ("dddd-dd", "dd:dd", "dd:dd:dd")
+_NUMBER_TEXT = re.compile(r"-?[0-9]{1,15}(\.[0-9]{0,8})?")
+
+
+def _date_or_number(text: str, final: bool) -> bool:
+    """Whether a literal is (or, not `final`, can still become) a date, time or number."""
+    if _NUMBER_TEXT.fullmatch(text):
+        return not (final and text.endswith("."))
+    if text == "-":
+        return not final
+    if text.endswith("%") and len(text) > 1:  # `LIKE '2024-03%'`
+        text = text[:-1]
+        final = False
+    shape = re.sub(r"[0-9]", "d", text)
+    return any(s == shape if final else s.startswith(shape) for s in _LITERAL_SHAPES)
 MIN_MENTION = 3  # shorter listed values ('A', 'IP') are not looked for in the question
 
 
@@ -318,7 +347,7 @@ class Literals:
         values = self.closed.get(column)
         if values is not None:  # `status = '...'`: one of the status values, as spelled
             return text in values if final else _has_prefix(values, text)
-        if not text or _DATE_OR_NUMBER.fullmatch(text):
+        if not text or (text[0].isdigit() or text[0] == "-") and _date_or_number(text, final):
             return True
         text = text.lower()
         body = text[1:] if text.startswith("%") else text
@@ -431,6 +460,20 @@ class Checker:
         )
 
     @staticmethod
+    def _number_ok(state: LexState, digits: str) -> bool:
+        """A run of digits as written so far: no leading zero (but after a point), at most
+        MAX_DIGITS, and no arithmetic between two numbers (`20-019-019...` is a lost model's
+        junk; one literal says the same)."""
+        if state.prev == ".":
+            return len(digits) <= MAX_DIGITS
+        constant = state.prev in ("+", "-", "*", "/", "%") and state.prev2[:1].isdigit()
+        return len(digits) <= MAX_DIGITS and not constant and (digits == "0" or digits[0] != "0")
+
+    def _unaliased(self, state: LexState) -> bool:
+        """The table just read has no alias yet: `FROM t AS x`, not `FROM t x AS y`."""
+        return state.prev == ")" or state.prev in self.tables or state.prev in state.ctes
+
+    @staticmethod
     def _names_new(state: LexState) -> bool:
         """The next word names something new: after AS/WITH, or `, name AS (` among CTEs."""
         prev, frame = state.prev.lower(), state.frames[-1]
@@ -503,7 +546,8 @@ class Checker:
         leaving_from = stage != 2 or self._from_done(state, len(state.frames) - 1)
         if kw == "select":
             return stage == 0 and (
-                state.prev in ("", "(", ")")
+                state.prev in ("", "(")
+                or (state.prev == ")" and frame.ctes)  # `WITH x AS (...) SELECT`
                 or prev in ("union", "all", "except", "intersect", "distinct")
             )
         if kw == "with":
@@ -513,7 +557,7 @@ class Checker:
         if kw == "as":  # a column's name, a table's alias, CAST(x AS t), WITH x AS (
             return (
                 stage == 1
-                or state.after_table
+                or (state.after_table and self._unaliased(state))
                 or frame.opener == "cast"
                 or (stage == 0 and frame.ctes)
             )
@@ -565,9 +609,14 @@ class Checker:
         if self._wants_by(state):
             return not quoted and word in ("BY", "by")
         if word[0].isdigit():  # `3_x` is no number, `x 3` no expression, `FROM 4` no table
-            return word.isdigit() and not state.operand and self._expression_position(state)
+            return (
+                word.isdigit()
+                and self._number_ok(state, word)
+                and not state.operand
+                and self._expression_position(state)
+            )
         if self._names_new(state):
-            return next_char != "." and self._alias_fits(
+            return next_char != "." and (quoted or word.lower() not in _RESERVED) and self._alias_fits(
                 state, word, self._table_of(state, state.prev2) if prev == "as" else None
             )
         if self._table_position(state):
@@ -641,7 +690,7 @@ class Checker:
         lower = word.lower()
         state.typed = (
             state.prev.lower() in _EXPR_AFTER
-            and lower in _LITERAL_TYPES
+            and (lower in _LITERAL_TYPES or lower == "cast")  # `CAST(`, not `MAX(CAST)`
             and word not in self.names
             and not quoted
         )
@@ -828,6 +877,7 @@ class Checker:
             state.mode = "-"
         elif ch == ".":
             if numeric:
+                state.ok = state.prev2 != "."  # `4.5`, not `4.4.94`
                 state.prev2, state.prev = state.prev, ch
             elif state.prev[:1].isalpha() or state.prev[:1] == "_":
                 state.qualifier = state.prev
@@ -855,7 +905,8 @@ class Checker:
         else:
             frame = state.frames[-1]
             state.ok = ch in self.punctuation and not (
-                ch == "," and frame.stage == 2 and frame.join_open
+                ch == ","  # not in `ON a = b, c`, `WHERE x = 1, 2`, `HAVING ...,`
+                and (frame.stage == 2 and frame.join_open or frame.stage in (3, 5))
             )
             state.prev2, state.prev = state.prev, ch
 
@@ -909,6 +960,7 @@ class Checker:
             return (
                 state.qualifier is None
                 and part.isdigit()
+                and self._number_ok(state, part)
                 and not state.operand
                 and self._expression_position(state)
                 and not self.text_compared(state)
@@ -923,7 +975,7 @@ class Checker:
         if self._wants_by(state):
             return not quoted and _has_prefix(["BY", "by"], part)
         if self._names_new(state):
-            return True
+            return len(part) <= MAX_NEW_NAME
         if self._table_position(state):
             return (
                 any(c.startswith(part) for c in state.ctes)
@@ -1014,8 +1066,9 @@ class SchemaConstraint:
         self._pieces: dict[int, str] = {}
         self.calls = 0
         self.masked = 0  # steps where the most likely token was not allowed
-        self._refused_ends = 0  # this answer: times the model wanted to stop and was kept going
-        self._last_len = -1
+        # times the model wanted to stop and was kept going, along each answer's path (keyed by
+        # its ids: beam search asks about several answers at once)
+        self._refused_ends: dict[tuple[int, ...], int] = {}
 
     def piece(self, token_id: int) -> str:
         text = self._pieces.get(token_id)
@@ -1066,11 +1119,16 @@ class SchemaConstraint:
         import torch
 
         self.calls += 1
-        if len(generated_ids) <= self._last_len:  # a new answer (a repair attempt)
-            self._refused_ends = 0
-        self._last_len = len(generated_ids)
-        region = sql_region(self.prefix + self.tokenizer.decode(generated_ids))
+        if not generated_ids:  # a new answer (a repair attempt, another sample)
+            self._refused_ends.clear()
+        path = tuple(generated_ids)
+        refused = self._refused_ends.get(path[:-1], 0) if path else 0
+        text = self.prefix + self.tokenizer.decode(generated_ids)
+        region = sql_region(text)
         if region is None:
+            fence = text.find("```")
+            if fence >= 0 and "\n" not in text[fence:] and self.stop_ids:
+                logits[sorted(self.stop_ids)] = float("-inf")  # an opened fence goes on to its query
             return logits
         state = self.checker.feed(LexState(), region)
         if not state.ok:
@@ -1089,10 +1147,11 @@ class SchemaConstraint:
         if not keep:
             return self._stop(logits)  # no token can continue the SQL: stop, as above
         if keep[0] != candidates[0] and self._is_end(candidates[0]):
-            self._refused_ends += 1
-            if self._refused_ends > MAX_REFUSED_ENDS:  # stuck: let it stop, validation reports it
+            refused += 1
+            if refused > MAX_REFUSED_ENDS:  # stuck: let it stop, validation reports it
                 ends = [i for i in candidates if self._is_end(i)]  # (only stop: free logits
                 return self._only(logits, ends) if ends else self._stop(logits)  # grew `SELECT 'x'`)
+        self._refused_ends[path] = refused
         if keep[0] != candidates[0]:
             self.masked += 1  # the model's favourite was outside the schema
         out = self._only(logits, keep)

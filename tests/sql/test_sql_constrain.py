@@ -194,6 +194,14 @@ def test_strings_numbers_and_prose_are_left_alone(hook: SchemaConstraint) -> Non
         ("SELECT name FROM customers WHERE name = 'O''Neill' AND city = 'Berlin'", True),
         ("SELECT id FROM orders WHERE status = 'shipped'", True),  # a listed value (CHECK ... IN)
         ("SELECT id FROM orders WHERE order_date >= '2024-03-01 10:00'", True),  # date-like
+        ("SELECT id FROM orders WHERE order_date < '2024-03-01T10:00:00Z'", True),
+        ("SELECT id FROM orders WHERE order_date < '03/01/2024'", True),
+        ("SELECT id FROM orders WHERE order_date LIKE '2024-03%'", True),
+        ("SELECT id FROM orders WHERE customer_id > '12.50'", True),
+        ("SELECT id FROM orders WHERE customer_id > '-3'", True),
+        ("SELECT id FROM orders WHERE order_date >= '2024-01-044.44'", False),  # junk (stop 14)
+        ("SELECT id FROM orders WHERE customer_id > '4.4.94'", False),
+        ("SELECT id FROM orders WHERE customer_id > '12.'", False),
         ("SELECT name FROM customers WHERE city = 'Paris'", False),  # nobody mentioned Paris
         ("SELECT name FROM customers WHERE city = 'Berlin '", False),
         ("SELECT name FROM customers WHERE city = 'Berlin ' AND id = 1", False),
@@ -406,15 +414,33 @@ def test_an_alias_used_before_its_from_must_be_defined_before_the_end(shop: Sche
     assert not checker.feed(LexState(), "SELECT c.c FROM customers").ok  # after `c.` a column
 
 
+def _asking_to_stop(hook: SchemaConstraint, path: list[str], start: int, steps: int) -> list[str]:
+    """What the hook picks at path[:start], path[:start+1], ... for a model that would rather
+    end every time (the path's next piece is its second choice)."""
+    return [choose(hook, path[:n], "\n```", path[n]) for n in range(start, start + steps)]
+
+
 def test_a_model_that_keeps_asking_to_stop_is_let_go(hook: SchemaConstraint) -> None:
     from arctic_cli.sql.constrain import MAX_REFUSED_ENDS
 
-    cut = [*FENCE, "SELECT", " name", " FROM", " cust"]
-    answers = [  # one answer growing token by token (prose before the fence is not SQL)
-        choose(hook, ["Here is the query:"] * i + cut, "\n```", "omers")
-        for i in range(MAX_REFUSED_ENDS + 1)
-    ]
-    assert answers[:MAX_REFUSED_ENDS] == ["omers"] * MAX_REFUSED_ENDS and answers[-1] == "\n```"
+    start = [*FENCE, "SELECT", " name"]  # no FROM yet: it may not end
+    path = start + [",", " name"] * MAX_REFUSED_ENDS
+    picked = _asking_to_stop(hook, path, len(start), MAX_REFUSED_ENDS + 1)
+    assert picked == path[len(start) : len(start) + MAX_REFUSED_ENDS] + ["\n```"]
+
+
+def test_refused_ends_are_counted_per_path(hook: SchemaConstraint) -> None:
+    """Beam search asks about several answers in turn: one's refusals do not let another go."""
+    from arctic_cli.sql.constrain import MAX_REFUSED_ENDS
+
+    one = [*FENCE, "SELECT", " name"] + [",", " name"] * MAX_REFUSED_ENDS
+    other = [*FENCE, "SELECT", " COUNT(*)"] + [",", " name"] * MAX_REFUSED_ENDS
+    picked = {"one": [], "other": []}
+    for n in range(5, 5 + MAX_REFUSED_ENDS + 1):  # asked in turn, as beam search does
+        picked["one"] += _asking_to_stop(hook, one, n, 1)
+        picked["other"] += _asking_to_stop(hook, other, n, 1)
+    assert picked["one"] == one[5 : 5 + MAX_REFUSED_ENDS] + ["\n```"]
+    assert picked["other"] == other[5 : 5 + MAX_REFUSED_ENDS] + ["\n```"]
 
 
 # Junk the 13M built-in model wrote on the held-out suite before the grammar knew query structure
@@ -446,6 +472,15 @@ JUNK = [
     "SELECT first_valu.name FROM customers",  # a long alias used before its FROM
     "SELECT distinct, COUNT(*) FROM orders",  # the README question, before this grammar
     "SELECT id FROM orders GROUP BY date",  # DATE starts a literal or a call here
+    # beam search found these (stop 14): a number with two points, a name AS grows forever
+    "SELECT name FROM customers WHERE id > 44.4.94",
+    "SELECT name FROM customers AS Trfffffffffffffffffffffffffffffffff",
+    "SELECT MAX(CAST) FROM orders",  # CAST is called
+    "SELECT name FROM customers WHERE id > 4 AND id < 9, 7",  # a list in WHERE
+    "SELECT COUNT(*) FROM orders GROUP BY status HAVING COUNT(*) > 1, 2",
+    "SELECT MAX(LENGTH(name) SELECT id FROM orders) FROM customers",  # SELECT after `)`: WITH only
+    "SELECT name FROM customers c AS x",  # a second alias
+    "SELECT name FROM customers AS FROM",  # a clause word as a name
 ]
 
 
@@ -497,6 +532,37 @@ def test_broken_sql_stops_the_answer(hook: SchemaConstraint) -> None:
     hook.stop_ids = frozenset({PIECES.index("Here is the query:")})  # a stand-in stop token
     dead = [*FENCE, "SELECT", " name", " FROM", " customers", " WHERE", " =", " ="]
     assert choose(hook, dead, " banana", " name") == "Here is the query:"
+
+
+def test_an_opened_fence_goes_on_to_its_query(hook: SchemaConstraint) -> None:
+    """````` and a stop was an empty answer ("no SQL statement found") a repair cannot mend."""
+    hook.stop_ids = frozenset({PIECES.index("Here is the query:")})  # a stand-in stop token
+    assert choose(hook, ["```"], "Here is the query:", "sql") == "sql"
+    assert choose(hook, ["```", "sql"], "Here is the query:", "\n") == "\n"
+    assert choose(hook, [], "Here is the query:", "```") == "Here is the query:"  # no fence yet
+
+
+def test_no_arithmetic_between_numbers_and_no_leading_zeros(shop: Schema) -> None:
+    from arctic_cli.sql.constrain import Checker, LexState, vocabulary
+
+    checker = Checker(vocabulary(shop), "sqlite")
+
+    def ends(sql: str) -> bool:
+        state = LexState()
+        for ch in sql + " ":
+            state = checker.feed(state, ch)
+            if not checker.partial_ok(state):
+                return False
+        return checker.can_end(state)
+
+    assert not ends("SELECT name FROM customers WHERE id > 20-019")
+    assert not ends("SELECT name FROM customers WHERE id > 20 - 1")
+    assert not ends("SELECT name FROM customers WHERE id > 1.5 * 2")
+    assert ends("SELECT name FROM customers WHERE id > 1.05")
+    assert ends("SELECT name FROM customers WHERE id - 1 > 0")
+    assert ends("SELECT name FROM customers WHERE id > -1")
+    assert ends("SELECT COUNT(*) * 100.0 / COUNT(id) FROM customers")
+    assert not ends("SELECT name FROM customers WHERE id = 007")
 
 
 def test_generated_gold_queries_type_through() -> None:
