@@ -29,7 +29,7 @@ from arctic_cli.commands.options import (
     resolve_settings,
 )
 from arctic_cli.errors import UsageError
-from arctic_cli.sql import MAX_REPAIRS
+from arctic_cli.sql import BEAMS, MAX_REPAIRS
 
 app = ArcticTyper(help="Evaluate the model on a suite of questions.", no_args_is_help=True)
 
@@ -63,6 +63,7 @@ def sql(
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N questions.")] = None,
     max_repairs: Annotated[int, typer.Option("--max-repairs", min=0, help="Repair attempts after the first, as in `arctic sql`.")] = MAX_REPAIRS,
     samples: Annotated[int, typer.Option("--samples", min=1, help="Sample K queries per question and vote, as in `arctic sql`.")] = 1,
+    beams: Annotated[int, typer.Option("--beams", min=1, help="Local model: beam width, as in `arctic sql`.")] = BEAMS,
     constrain: Annotated[bool, typer.Option("--constrain/--no-constrain", help="Local model: schema-constrained decoding, as in `arctic sql`.")] = True,
     values: Annotated[bool, typer.Option("--values", help="Column values in the prompt, as `arctic sql --values`.")] = False,
     fmt: FormatOpt = Format.text,
@@ -92,8 +93,9 @@ def sql(
     backend = backends.open_backend(settings, progress=True)
     params = backends.GenParams(max_tokens=settings.max_tokens, temperature=settings.temperature, seed=seed)
     predict = sql_predictor(
-        backend, params, max_repairs=max_repairs, samples=samples, constrain=constrain, values=values
-    )
+        backend, params, max_repairs=max_repairs, samples=samples, beams=beams, constrain=constrain,
+        values=values,
+    )  # fmt: skip
     done = [0, 0]
 
     with output.err().status(f"evaluating 0/{total}…") as status:

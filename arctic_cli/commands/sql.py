@@ -31,7 +31,7 @@ from arctic_cli.commands.options import (
     resolve_settings,
 )
 from arctic_cli.errors import InvalidResult, UsageError
-from arctic_cli.sql import MAX_REPAIRS
+from arctic_cli.sql import BEAMS, MAX_REPAIRS
 
 if TYPE_CHECKING:
     from arctic_cli.sql.execute import ExecResult
@@ -179,6 +179,10 @@ def sql(
     samples: Annotated[
         int, typer.Option("--samples", min=1, help="Sample K queries; keep the most common answer.")
     ] = 1,
+    beams: Annotated[
+        int,
+        typer.Option("--beams", min=1, help="Local model: grow this many candidate queries at once and keep the likeliest (1 = greedy; --samples and a temperature sample instead)."),
+    ] = BEAMS,
     prompt_file: Annotated[
         Path | None,
         typer.Option("--prompt", help="Prompt template file ({question} {schema} {dialect})."),
@@ -242,7 +246,8 @@ def sql(
     template = load_template("sql.txt", prompt_file)
     req = Request(
         question.strip(), loaded, loaded.dialect, to=target, max_repairs=max_repairs,
-        samples=samples, constrain=constrain is not False, values=values, template=template,
+        samples=samples, beams=beams, constrain=constrain is not False, values=values,
+        template=template,
     )  # fmt: skip
     executor = executor_for(loaded, timeout, limit) if (execute or samples > 1) else None
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from arctic_cli.evaluation.sql_eval import Predict
-from arctic_cli.sql import MAX_REPAIRS
+from arctic_cli.sql import BEAMS, MAX_REPAIRS
 
 
 def sql_predictor(
@@ -20,6 +20,7 @@ def sql_predictor(
     *,
     max_repairs: int = MAX_REPAIRS,
     samples: int = 1,
+    beams: int = BEAMS,
     constrain: bool = True,
     values: bool = False,
     timeout: float = 30.0,
@@ -38,7 +39,7 @@ def sql_predictor(
         loaded = schemas[db]
         req = Request(
             question, loaded, loaded.dialect, max_repairs=max_repairs, samples=samples,
-            constrain=constrain, values=values, template=template,
+            beams=beams, constrain=constrain, values=values, template=template,
         )  # fmt: skip
         # like `arctic sql --db`: the database is consulted only to vote between samples
         executor = executor_for(loaded, timeout, 100) if samples > 1 else None

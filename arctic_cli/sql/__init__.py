@@ -4,3 +4,9 @@
 # Held-out valid SQL with the built-in model: 58.8% (2), 66.0% (4), 68.0% (6); mean latency
 # 0.51 / 0.77 / 0.92 s. Kept here, not in `task`, so the CLI can show it without importing sqlglot.
 MAX_REPAIRS = 4
+
+# Beam width of the local model's SQL answers (`arctic sql --beams`; 1 = greedy). The search keeps
+# the likeliest whole queries, scored by the model's own probabilities, so a path the schema
+# constraint forced through tokens the model found unlikely loses to one it likes (stop 14:
+# generated tuning suite, built-in model, 4 repairs: valid 87.5% -> 95%, correct unchanged).
+BEAMS = 4

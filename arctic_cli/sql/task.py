@@ -5,6 +5,7 @@ given: runtime errors are `execution` errors and get repaired too); while it is 
 remain, replay the answer with the exact errors and ask again. The best attempt (fewest errors,
 latest on ties) is the chain's result. With `samples > 1`, several chains are sampled and the most
 common result wins: grouped by execution result when a database is given, else by normalized SQL.
+A single greedy chain on the local engine answers by beam search (`Request.beams`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from arctic_cli.backends import Backend, GenParams, Message, Usage
-from arctic_cli.sql import MAX_REPAIRS, prompt
+from arctic_cli.sql import BEAMS, MAX_REPAIRS, prompt
 from arctic_cli.sql.execute import ExecResult, ExecutionError
 from arctic_cli.sql.extract import extract_sql
 from arctic_cli.sql.schema import Schema
@@ -74,6 +75,7 @@ class Request:
     allow_write: bool = False
     max_repairs: int = MAX_REPAIRS
     samples: int = 1
+    beams: int = BEAMS  # local engine, greedy settings, one sample: a beam search this wide
     constrain: bool = False  # schema-constrained decoding (local engine only)
     values: bool = False  # list the schema's column values in the prompt (`--values`)
     template: str | None = None  # the first prompt (None: prompts/sql.txt)
@@ -194,6 +196,8 @@ def generate_sql(
         params = replace(
             params, constraint=for_backend(backend, req.schema, req.dialect, req.question)
         )
+    if req.beams > 1 and req.samples == 1 and params.temperature == 0 and params.beams == 1:
+        params = replace(params, beams=req.beams)  # only a local backend reads it
     usage = Usage()
     history: list[Attempt] = []
     candidates: list[Attempt] = []

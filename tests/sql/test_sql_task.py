@@ -149,3 +149,18 @@ def test_column_values_reach_the_prompt_only_when_asked(shop_db: Path) -> None:
 
     assert "status TEXT = '" in prompt_of(True)
     assert "status TEXT = '" not in prompt_of(False)
+
+
+def test_one_greedy_chain_asks_for_a_beam_search(shop: schema_mod.Schema) -> None:
+    from arctic_cli.sql import BEAMS
+
+    def beams_asked(req: Request, params: GenParams) -> list[int]:
+        backend = Scripted([f"```sql\n{RIGHT}\n```"] * max(1, req.samples))
+        generate_sql(req, backend, params)
+        return [p.beams for _, p in backend.calls]
+
+    assert BEAMS > 1 and beams_asked(Request("q", shop, "sqlite"), GenParams()) == [BEAMS]
+    assert beams_asked(Request("q", shop, "sqlite", beams=1), GenParams()) == [1]
+    # sampling is asked for: no beam search (it would answer every sample alike)
+    assert beams_asked(Request("q", shop, "sqlite"), GenParams(temperature=0.7)) == [1]
+    assert beams_asked(Request("q", shop, "sqlite", samples=3), GenParams(seed=1)) == [1, 1, 1]
