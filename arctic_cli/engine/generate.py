@@ -195,7 +195,11 @@ def beam_search(
         if step + 1 == budget:
             break
         with torch.inference_mode():
-            cache = cache.select(torch.tensor(rows, dtype=torch.long, device=model.device))
+            index = torch.tensor(rows, dtype=torch.long, device=model.device)
+            if step == 0 or len(rows) != len(live):  # a new batch size: new cache rows
+                cache = cache.select(index)
+            elif rows != list(range(len(rows))):  # the same rows, reordered: only what is written
+                cache.reorder_(index, len(prompt) + step)
             tokens = torch.tensor([[h.ids[-1]] for h in nxt], dtype=torch.long, device=model.device)
             logits = model(tokens, cache=cache, pos=len(prompt) + step, last_only=True)[:, -1]
         live = nxt

@@ -90,6 +90,12 @@ class KVCache:
             [v.index_select(0, rows) for v in self.values],
         )
 
+    def reorder_(self, rows: torch.Tensor, length: int) -> None:
+        """In place: batch row i takes row rows[i]'s first `length` positions (beam search;
+        the positions past `length` are not written yet, so only the prefix is copied)."""
+        for cache in (*self.keys, *self.values):
+            cache[:, :, :length] = cache[rows, :, :length]
+
 
 class Attention(nn.Module):
     """Grouped-query attention with rotary embeddings and an optional KV cache."""
