@@ -189,8 +189,9 @@ def beam_search(
                 break
         done.sort(key=lambda h: -h.ranked(length_penalty))
         del done[beams:]
-        best_live = max((h.ranked(length_penalty) for h in nxt), default=float("-inf"))
-        if not nxt or (done and done[0].ranked(length_penalty) >= best_live):
+        if not nxt:  # nothing can go on: the finished answers, else the stuck live ones
+            return done or live
+        if done and done[0].ranked(length_penalty) >= max(h.ranked(length_penalty) for h in nxt):
             return done  # the best finished answer ranks above every live one
         if step + 1 == budget:
             break

@@ -102,3 +102,11 @@ def test_hook_is_asked_per_hypothesis(model) -> None:
     assert () in seen and len([p for p in seen if len(p) == 1]) == 3
     for h in hyps:  # every prefix of a returned path was asked about
         assert all(tuple(h.ids[:i]) in seen for i in range(len(h.ids)))
+
+
+def test_a_hook_that_refuses_everything_ends_the_search(model) -> None:
+    def nothing(generated: list[int], logits: torch.Tensor) -> torch.Tensor:
+        return torch.full_like(logits, float("-inf")) if generated else _only_allowed()([], logits)
+
+    hyps = beam_search(model, PROMPT, beams=3, max_new_tokens=8, logits_hook=nothing)
+    assert len(hyps) == 3 and all(len(h.ids) == 1 and not h.finished for h in hyps)
