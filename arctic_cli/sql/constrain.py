@@ -291,6 +291,8 @@ def _date_or_number(text: str, final: bool) -> bool:
         final = False
     shape = re.sub(r"[0-9]", "d", text)
     return any(s == shape if final else s.startswith(shape) for s in _LITERAL_SHAPES)
+
+
 MIN_MENTION = 3  # shorter listed values ('A', 'IP') are not looked for in the question
 
 
@@ -1151,7 +1153,8 @@ class SchemaConstraint:
             if refused > MAX_REFUSED_ENDS:  # stuck: let it stop, validation reports it
                 ends = [i for i in candidates if self._is_end(i)]  # (only stop: free logits
                 return self._only(logits, ends) if ends else self._stop(logits)  # grew `SELECT 'x'`)
-        self._refused_ends[path] = refused
+        if refused:  # (a path missing from the dict has refused nothing)
+            self._refused_ends[path] = refused
         if keep[0] != candidates[0]:
             self.masked += 1  # the model's favourite was outside the schema
         out = self._only(logits, keep)
