@@ -1098,6 +1098,25 @@ class SchemaConstraint:
         after = self.checker.feed(state.copy(), piece)
         return self.checker.partial_ok(after)
 
+    def _viable(self, state: LexState, ids: list[int]) -> list[int]:
+        """`ids` less those whose first characters (the first two after a space) already break
+        the SQL: a wide scan checks only what can still be allowed. Exact, because a text the
+        checker refuses stays refused whatever follows it."""
+        verdict: dict[str, bool] = {}
+        out = []
+        for i in ids:
+            piece = self.piece(i)
+            if not piece:
+                out.append(i)  # a special token: `allowed` decides
+                continue
+            head = piece[:2] if piece[0] == " " else piece[0]
+            ok = verdict.get(head)
+            if ok is None:
+                ok = verdict[head] = self.checker.partial_ok(self.checker.feed(state.copy(), head))
+            if ok:
+                out.append(i)
+        return out
+
     def _is_stop(self, token_id: int) -> bool:
         return self.stop_ids is None or token_id in self.stop_ids
 
@@ -1142,7 +1161,8 @@ class SchemaConstraint:
         for k in (self.top_k, self.top_k * 16, vocab):  # widen only when nothing likely is allowed
             k = min(k, vocab)
             candidates = torch.topk(logits, k).indices.tolist()
-            keep = [i for i in candidates[seen:] if self.allowed(state, i, finished)]
+            wider = candidates[seen:] if seen == 0 else self._viable(state, candidates[seen:])
+            keep = [i for i in wider if self.allowed(state, i, finished)]
             seen = k
             if keep or k == vocab:
                 break

@@ -608,3 +608,34 @@ def test_no_bonus_where_an_alias_is_named(shop: Schema) -> None:
     out = linked(Toy().ids(*before), favourite(" c", " cus"))
     assert out[PIECES.index(" cus")] == 9.0  # allowed as an alias, and not pushed as `customers`
     assert PIECES[int(torch.argmax(out))] == " c"
+
+
+def test_wide_scans_skip_only_tokens_that_cannot_be_allowed(shop: Schema) -> None:
+    """`_viable` drops a token by its first characters (two after a space) only when they already
+    break the SQL: on the built-in tokenizer's whole vocabulary, in states along real queries,
+    every allowed token survives it (and it does drop most of the vocabulary somewhere)."""
+    from arctic_cli.backends import builtin_model_dir
+    from arctic_cli.engine.tokenizer import load_tokenizer
+    from arctic_cli.sql.constrain import LexState
+
+    model_dir = builtin_model_dir()
+    if model_dir is None:
+        pytest.skip("the built-in model is not installed")
+    hook = SchemaConstraint(shop, load_tokenizer(model_dir), "sqlite", question="Orders in 'Berlin'?")
+    every = list(range(hook.tokenizer.vocab_size))
+    texts = [
+        "SELECT c.name, COUNT(*) FROM customers AS c JOIN orders AS o ON o.customer_id = c.id "
+        "WHERE o.status = 'shipped' AND c.city = 'Berlin' GROUP BY c.name ORDER BY 2 DESC LIMIT 5",
+        "SELECT first_value(",
+        "SELECT id FROM orders WHERE order_date >= '2024-03-01' AND id > 1.5",
+    ]
+    smallest = len(every)
+    for text in texts:
+        for cut in range(1, len(text), 3):
+            state = hook.checker.feed(LexState(), text[:cut])
+            finished = hook.checker.feed(state.copy(), " ")
+            viable = set(hook._viable(state, every))
+            allowed = {i for i in every if hook.allowed(state, i, finished)}
+            assert allowed <= viable, (text[:cut], [hook.piece(i) for i in allowed - viable])
+            smallest = min(smallest, len(viable))
+    assert smallest < len(every) // 4
