@@ -1089,16 +1089,19 @@ class SchemaConstraint:
             return self._is_stop(token_id) and self.checker.can_end(state)
         if piece.isspace() and state.mode == "" and self.checker.text_compared(state):
             return False  # `status =` + ` ` leads only to a digit (` 0` is ` ` + `0`); ` '` is one token
+        return self._text_ok(state, piece, finished)
+
+    def _text_ok(self, state: LexState, text: str, finished: LexState | None) -> bool:
+        """Whether the SQL in `state` may go on with `text` (see `allowed` for `finished`)."""
         if finished is not None and state.mode == "":
-            m = _SIMPLE.fullmatch(piece)
+            m = _SIMPLE.fullmatch(text)
             if m:
                 if not m.group(1):  # continues the word in progress (or starts one after `(`, `.`)
                     return self._fresh_ok(state, state.word + m.group(2))
                 return finished.ok and self._fresh_ok(finished, m.group(2))
-        after = self.checker.feed(state.copy(), piece)
-        return self.checker.partial_ok(after)
+        return self.checker.partial_ok(self.checker.feed(state.copy(), text))
 
-    def _viable(self, state: LexState, ids: list[int]) -> list[int]:
+    def _viable(self, state: LexState, ids: list[int], finished: LexState) -> list[int]:
         """`ids` less those whose first characters (the first two after a space) already break
         the SQL: a wide scan checks only what can still be allowed. Exact, because a text the
         checker refuses stays refused whatever follows it."""
@@ -1112,7 +1115,7 @@ class SchemaConstraint:
             head = piece[:2] if piece[0] == " " else piece[0]
             ok = verdict.get(head)
             if ok is None:
-                ok = verdict[head] = self.checker.partial_ok(self.checker.feed(state.copy(), head))
+                ok = verdict[head] = self._text_ok(state, head, finished)
             if ok:
                 out.append(i)
         return out
@@ -1161,7 +1164,7 @@ class SchemaConstraint:
         for k in (self.top_k, self.top_k * 16, vocab):  # widen only when nothing likely is allowed
             k = min(k, vocab)
             candidates = torch.topk(logits, k).indices.tolist()
-            wider = candidates[seen:] if seen == 0 else self._viable(state, candidates[seen:])
+            wider = candidates[seen:] if seen == 0 else self._viable(state, candidates[seen:], finished)
             keep = [i for i in wider if self.allowed(state, i, finished)]
             seen = k
             if keep or k == vocab:

@@ -634,7 +634,7 @@ def test_wide_scans_skip_only_tokens_that_cannot_be_allowed(shop: Schema) -> Non
         for cut in range(1, len(text), 3):
             state = hook.checker.feed(LexState(), text[:cut])
             finished = hook.checker.feed(state.copy(), " ")
-            viable = set(hook._viable(state, every))
+            viable = set(hook._viable(state, every, finished))
             allowed = {i for i in every if hook.allowed(state, i, finished)}
             assert allowed <= viable, (text[:cut], [hook.piece(i) for i in allowed - viable])
             smallest = min(smallest, len(viable))
