@@ -27,7 +27,6 @@ class GenParams:
     stop: Sequence[str] = ()
     constraint: Any = None  # local engine only: see arctic_cli/sql/constrain.py
     beams: int = 1  # local engine only: > 1 is a beam search (deterministic; see engine/generate.py)
-    length_penalty: float = 1.0  # beam search: hypotheses compare by score / length**this
 
 
 @dataclass
@@ -120,7 +119,6 @@ class LocalBackend:
             tokens = beam_search(
                 self.model, prompt, beams=params.beams, max_new_tokens=budget,
                 stop_ids=self.tokenizer.stop_ids, logits_hook=params.constraint,
-                length_penalty=params.length_penalty,
             )[0].ids  # fmt: skip
         else:
             tokens = generate_tokens(

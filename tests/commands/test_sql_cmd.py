@@ -170,6 +170,17 @@ def test_samples_vote(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [p.seed for _, p in backend.calls] == [1, 2, 3]
 
 
+def test_beams_reach_generation(monkeypatch: pytest.MonkeyPatch) -> None:
+    from arctic_cli.sql import BEAMS
+
+    for flags, width in (([], BEAMS), (["--beams", "2"], 2), (["--beams", "1"], 1)):
+        backend = model(monkeypatch, [RIGHT])
+        assert run(QUESTION, "--schema", SHOP, *flags).exit_code == 0
+        assert [p.beams for _, p in backend.calls] == [width]
+    result = run(QUESTION, "--schema", SHOP, "--beams", "0")
+    assert result.exit_code == 2 and "--beams" in result.output
+
+
 def test_prompt_override(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     template = tmp_path / "p.txt"
     template.write_text("MY PROMPT {dialect}: {question}\n{schema}")
