@@ -5,6 +5,8 @@ the generator's vocabulary shares domains with it (everyone has an `employees` t
 guard checks every generated schema and question against it. A generated table collides with a
 held-out table when their normalized names match and their normalized column sets overlap by 60%
 or more (Jaccard); a question collides when its normalized text equals a held-out question.
+The hand-written tuning suite (evals/realdev/) is guarded the same way: decisions tuned on it
+should not be tuned on the generator's own data.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HELDOUT_DIR = Path(__file__).resolve().parents[2] / "evals" / "heldout"
+REALDEV_DIR = HELDOUT_DIR.parent / "realdev"
 _CREATE = re.compile(r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[\"`\[]?(\w+)[\"`\]]?\s*\((.*?)\);", re.I | re.S)
 _CONSTRAINT = re.compile(r"^(PRIMARY|FOREIGN|UNIQUE|CHECK|CONSTRAINT)\b", re.I)
 
@@ -50,16 +53,18 @@ class HoldoutGuard:
     questions: set[str] = field(default_factory=set)
 
     @classmethod
-    def load(cls, folder: Path = HELDOUT_DIR) -> HoldoutGuard:
-        """The guard for the suite in `folder` (empty when the suite is not there, e.g. a wheel)."""
+    def load(cls, *folders: Path) -> HoldoutGuard:
+        """The guard for the suites in `folders` (held-out and realdev by default; empty when
+        they are not there, e.g. in a wheel)."""
         guard = cls()
-        for sql in sorted(folder.glob("*.sql")):
-            guard.tables += tables_of_ddl(sql.read_text(encoding="utf-8")).items()
-        suite = folder / "suite.jsonl"
-        if suite.exists():
-            for line in suite.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    guard.questions.add(norm_question(json.loads(line)["question"]))
+        for folder in folders or (HELDOUT_DIR, REALDEV_DIR):
+            for sql in sorted(folder.glob("*.sql")):
+                guard.tables += tables_of_ddl(sql.read_text(encoding="utf-8")).items()
+            suite = folder / "suite.jsonl"
+            if suite.exists():
+                for line in suite.read_text(encoding="utf-8").splitlines():
+                    if line.strip():
+                        guard.questions.add(norm_question(json.loads(line)["question"]))
         return guard
 
     def schema_collides(self, ddl: str) -> bool:

@@ -13,6 +13,7 @@ from arctic_cli.errors import RuntimeFailure, UsageError
 from arctic_cli.evaluation.sql_eval import evaluate_sql, load_suite
 
 HELDOUT = Path(__file__).resolve().parents[2] / "evals" / "heldout"
+REALDEV = HELDOUT.parent / "realdev"  # the hand-written tuning suite
 
 
 ANSWERS = {
@@ -74,12 +75,13 @@ def test_bad_suites_are_usage_errors(tmp_path: Path) -> None:
         load_suite(tmp_path / "nope.jsonl")
 
 
-def test_heldout_suite_is_complete_and_every_gold_answers() -> None:
-    items = load_suite(HELDOUT / "suite.jsonl")
+@pytest.mark.parametrize(("suite", "databases"), [(HELDOUT, 5), (REALDEV, 4)], ids=["heldout", "realdev"])
+def test_hand_written_suite_is_complete_and_every_gold_answers(suite: Path, databases: int) -> None:
+    items = load_suite(suite / "suite.jsonl")
     assert 60 <= len(items) <= 100
-    assert len({i.db for i in items}) == 5
+    assert len({i.db for i in items}) == databases
     assert {i.difficulty for i in items} == {"easy", "medium", "hard"}
-    report = evaluate_sql(HELDOUT / "suite.jsonl", lambda q, db: (next(i.gold for i in items if i.question == q), True, 1))
+    report = evaluate_sql(suite / "suite.jsonl", lambda q, db: (next(i.gold for i in items if i.question == q), True, 1))
     assert all(r.correct for r in report.items)  # gold against itself: the harness agrees with itself
     for item in items:
         conn = sqlite3.connect(f"{item.db.as_uri()}?mode=ro", uri=True)
@@ -88,7 +90,9 @@ def test_heldout_suite_is_complete_and_every_gold_answers() -> None:
         assert rows and rows != [(None,)] and rows != [(0,)], item.question
 
 
-@pytest.mark.parametrize("sql_file", sorted(HELDOUT.glob("*.sql")), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "sql_file", sorted([*HELDOUT.glob("*.sql"), *REALDEV.glob("*.sql")]), ids=lambda p: p.stem
+)
 def test_committed_databases_match_their_sources(sql_file: Path) -> None:
     fresh = sqlite3.connect(":memory:")
     fresh.executescript(sql_file.read_text(encoding="utf-8"))

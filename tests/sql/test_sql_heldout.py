@@ -1,4 +1,5 @@
-"""No false alarms: every gold query of the held-out evaluation suite validates (DDL and catalog)."""
+"""No false alarms: every gold query of the hand-written suites (held-out, realdev) validates (DDL
+and catalog)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ import pytest
 from arctic_cli.sql import schema as schema_mod
 from arctic_cli.sql.validate import validate
 
-SUITE = Path(__file__).resolve().parents[2] / "evals" / "heldout"
+EVALS = Path(__file__).resolve().parents[2] / "evals"
 
 
-@pytest.mark.skipif(not (SUITE / "suite.jsonl").exists(), reason="held-out suite not present")
-def test_every_gold_query_is_valid() -> None:
+@pytest.mark.parametrize("name", ["heldout", "realdev"])
+def test_every_gold_query_is_valid(name: str) -> None:
+    SUITE = EVALS / name  # noqa: N806
+    if not (SUITE / "suite.jsonl").exists():
+        pytest.skip(f"{name} suite not present")
     items = [
         json.loads(line)
         for line in (SUITE / "suite.jsonl").read_text().splitlines()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from arctic_cli.train import data, questions, tasks
-from arctic_cli.train.holdout import HELDOUT_DIR, HoldoutGuard
+from arctic_cli.train.holdout import HELDOUT_DIR, REALDEV_DIR, HoldoutGuard
 
 N = 600
 
@@ -152,11 +152,12 @@ def test_code_and_instruct_answers_follow_their_format(examples: list[dict]) -> 
 
 def test_holdout_guard_catches_the_heldout_schemas_and_questions(examples: list[dict]) -> None:
     guard = HoldoutGuard.load()
-    assert len(guard.tables) >= 25 and len(guard.questions) >= 60
-    for sql_file in sorted(HELDOUT_DIR.glob("*.sql")):
-        assert guard.schema_collides(sql_file.read_text(encoding="utf-8")), sql_file
-    first = json.loads((HELDOUT_DIR / "suite.jsonl").read_text(encoding="utf-8").splitlines()[0])
-    assert guard.question_collides(first["question"].upper())
+    assert len(guard.tables) >= 45 and len(guard.questions) >= 170
+    for folder in (HELDOUT_DIR, REALDEV_DIR):  # the tuning suite is guarded too
+        for sql_file in sorted(folder.glob("*.sql")):
+            assert guard.schema_collides(sql_file.read_text(encoding="utf-8")), sql_file
+        first = json.loads((folder / "suite.jsonl").read_text(encoding="utf-8").splitlines()[0])
+        assert guard.question_collides(first["question"].upper())
     for ex in examples:
         if ex["kind"] == "sql":
             assert not guard.schema_collides(ex["schema"]) and not guard.question_collides(ex["question"])
