@@ -62,6 +62,7 @@ MAX_DEPTH = 8  # parentheses a generated query may nest
 MAX_BARE_JOINS = 3  # JOINs in a row without ON/USING
 MAX_DIGITS = 15  # in a number (each side of its point)
 MAX_NEW_NAME = 32  # characters of a name AS/WITH gives: a confused model grows `AS Trffff...`
+MAX_TABLE_ALIAS = 16  # ... and of a table's alias (`FROM claims AS ToliverPlaimateruclaim...`)
 # Added to the logits of tokens that spell a name the question links to (sql/linking.py), scaled
 # by the link's strength: chosen on a fresh generated suite (docs/decisions.md, "Schema linking").
 LINK_BONUS = 3.0
@@ -108,6 +109,11 @@ _WINDOW_WORDS = frozenset(
 _AGGREGATES = frozenset(
     "count sum avg min max total group_concat string_agg listagg array_agg".split()  # noqa: SIM905
 )
+# Functions of one argument in every dialect: a comma in their parentheses is a lost model's
+_ONE_ARG = frozenset(  # (`CHAR_LENGTH(CHAR_LENGTH(x, y, ...`)
+    """sum avg total median stddev variance first_value last_value abs sign sqrt exp ln floor ceil
+    ceiling length char_length lower upper typeof""".split()  # noqa: SIM905
+)
 _PUNCTUATION = frozenset("(),.*=<>!+-/%|;'\"`")  # outside strings, besides letters, digits, spaces
 _OPERATOR_PAIRS = frozenset({"<=", "<>", ">=", "!=", "||", "::"})  # a second operator character
 _FREE_AFTER = frozenset({"as", "with", "recursive"})  # the next word names something new
@@ -117,6 +123,8 @@ _RESERVED = frozenset(
     and or not in is null like between case when then else end distinct all inner left right outer
     cross full natural with""".split()  # noqa: SIM905
 )
+_COMPARING = frozenset({"between", "like", "ilike", "glob", "in", "is"})
+_AFTER_IS = frozenset({"in", "like", "ilike", "glob", "between", "is"})  # not after IS [NOT]
 _TABLE_AFTER = frozenset({"from", "join"})  # the next word is a table (or a CTE)
 # The clause each keyword opens in a query (a frame's `stage`): they come in this order.
 _CLAUSES = {
@@ -210,9 +218,20 @@ class Frame:
     join_open: bool = False  # a JOIN still waits for its ON/USING
     opener: str = ""  # the word before its `(` (lower case): `count`, `over`, `in`, ...
     derived: bool = False  # opened where a table goes: `FROM (SELECT ...) AS x`
+    joined: bool = False  # its FROM clause has a JOIN: no `, table` after it
+    compared: bool = False  # a comparison (`a = b`) is open: no second one (`a = b = c`) before
+    # AND/OR, a comma or another keyword
+    between: bool = False  # BETWEEN waits for its AND: no comma (`x BETWEEN 1, 2`)
+    shadowed: dict[str, str] = field(default_factory=dict)  # aliases it redefined: their outer table
 
     def copy(self) -> Frame:
-        return replace(self, tables=list(self.tables), loose=set(self.loose), early=set(self.early))
+        return replace(
+            self,
+            tables=list(self.tables),
+            loose=set(self.loose),
+            early=set(self.early),
+            shadowed=dict(self.shadowed),
+        )
 
 
 @dataclass
@@ -293,6 +312,37 @@ def _date_or_number(text: str, final: bool) -> bool:
     return any(s == shape if final else s.startswith(shape) for s in _LITERAL_SHAPES)
 
 
+# Bare numbers a query may write besides the question's: flags, `* 1.0`, `* 100`, hours, days
+NUMBERS = frozenset({0.0, 1.0, 2.0, 7.0, 12.0, 24.0, 30.0, 60.0, 100.0, 365.0, 1000.0})
+_COUNTING = "zero one two three four five six seven eight nine ten eleven twelve"
+_NUMBER_WORDS = {w: float(n) for n, w in enumerate(_COUNTING.split())} | {
+    "twice": 2.0, "dozen": 12.0, "twenty": 20.0, "fifty": 50.0, "hundred": 100.0, "half": 0.5,
+}
+_QUESTION_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _numbers_in(question: str) -> set[float]:
+    """The numbers a question says (`1,200`, `$15.50`, `15%` as 15 and 0.15, `three`), and next
+    to each whole one the one below and above (`at least 3` may be written `> 2`)."""
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", question.lower())
+    out: set[float] = set()
+    for m in _QUESTION_NUMBER.finditer(text):
+        n = float(m.group())
+        out.add(n)
+        if text[m.end() : m.end() + 1] == "%":
+            out.add(n / 100)
+    out.update(v for w, v in _NUMBER_WORDS.items() if re.search(rf"\b{w}\b", text))
+    out.update(n + d for n in list(out) if n == int(n) for d in (-1, 1))
+    return out
+
+
+def _number_texts(n: float) -> tuple[str, ...]:
+    """How a query may write `n`: `4`, `4.0`; `0.15`."""
+    if n == int(n):
+        return (str(int(n)), f"{int(n)}.0")
+    return (repr(n),)
+
+
 MIN_MENTION = 3  # shorter listed values ('A', 'IP') are not looked for in the question
 
 
@@ -342,6 +392,23 @@ class Literals:
                         found.add(span)
         self.known = {f.lower() for f in found}  # any case: the question may say "coronary
         self.sorted = sorted(self.known)  # artery disease" for the value 'Coronary artery disease'
+        numbers = _numbers_in(question) | NUMBERS
+        for table in schema.tables:
+            for col in table.columns:
+                numbers.update(float(v) for v in col.values if _NUMBER_TEXT.fullmatch(v))
+        self.number_values = numbers
+        said = _QUESTION_NUMBER.findall(question.replace(",", ""))  # `1250.50` as written
+        self.number_texts = sorted({t for n in numbers for t in _number_texts(n)}.union(said))
+
+    def number_ok(self, text: str, final: bool) -> bool:
+        """Whether a bare number as written so far (`45`, `4.`, `4.5`; `final`: complete) is
+        one the question says, a listed value, or a common constant (NUMBERS)."""
+        if final:
+            try:
+                return float(text) in self.number_values
+            except ValueError:
+                return False
+        return _has_prefix(self.number_texts, text)
 
     def ok(self, text: str, final: bool, column: str = "") -> bool:
         """Whether `text` (a literal's content, unescaped) is allowed: complete (`final`) or so
@@ -461,19 +528,33 @@ class Checker:
             and self._table_slot(state.prev2, "", state.frames[-1])
         )
 
-    @staticmethod
-    def _number_ok(state: LexState, digits: str) -> bool:
-        """A run of digits as written so far: no leading zero (but after a point), at most
-        MAX_DIGITS, and no arithmetic between two numbers (`20-019-019...` is a lost model's
-        junk; one literal says the same)."""
-        if state.prev == ".":
-            return len(digits) <= MAX_DIGITS
+    def _number_ok(self, state: LexState, digits: str, final: bool = False) -> bool:
+        """A run of digits as written so far (`final`: the number ends after it): no leading
+        zero (but after a point), at most MAX_DIGITS, no arithmetic between two numbers
+        (`20-019-019...` is a lost model's junk; one literal says the same), and with a question,
+        a number it allows (Literals.number_ok)."""
+        if state.prev == ".":  # the digits after a point: `4.5`
+            whole = f"{state.prev2}.{digits}"
+            return len(digits) <= MAX_DIGITS and (
+                self.literals is None or self.literals.number_ok(whole, final)
+            )
         constant = state.prev in ("+", "-", "*", "/", "%") and state.prev2[:1].isdigit()
-        return len(digits) <= MAX_DIGITS and not constant and (digits == "0" or digits[0] != "0")
+        return (
+            len(digits) <= MAX_DIGITS
+            and not constant
+            and (digits == "0" or digits[0] != "0")
+            and (self.literals is None or self.literals.number_ok(digits, final))
+        )
 
     def _unaliased(self, state: LexState) -> bool:
         """The table just read has no alias yet: `FROM t AS x`, not `FROM t x AS y`."""
         return state.prev == ")" or state.prev in self.tables or state.prev in state.ctes
+
+    def _max_name(self, state: LexState) -> int:
+        """How long the new name may be: a table's alias is short."""
+        after = state.prev2
+        table = state.prev.lower() == "as" and (after in self.tables or after in state.ctes)
+        return MAX_TABLE_ALIAS if table else MAX_NEW_NAME
 
     @staticmethod
     def _names_new(state: LexState) -> bool:
@@ -557,7 +638,7 @@ class Checker:
         if kw == "from":
             return stage == 1 or prev == "distinct" or (stage == 0 and frame.opener in _FROM_INSIDE)
         if kw == "as":  # a column's name, a table's alias, CAST(x AS t), WITH x AS (
-            return (
+            return state.prev2.lower() != "as" and (  # not `x AS a AS b`
                 stage == 1
                 or (state.after_table and self._unaliased(state))
                 or frame.opener == "cast"
@@ -569,18 +650,22 @@ class Checker:
             return (stage in (2, 3) and leaving_from) or (stage == 0 and prev == "within")
         if kw in ("having", "qualify"):
             return 2 <= stage <= 4 + (kw == "qualify") and leaving_from
-        if kw == "order":
-            return (1 <= stage <= 5 and leaving_from) or (
+        if kw == "order":  # (ORDER BY, LIMIT, UNION: only after a FROM, `SELECT 3 ORDER BY 3`)
+            return (2 <= stage <= 5 and leaving_from) or (
                 stage == 0 and frame.opener in _ORDER_INSIDE
             )
         if kw == "limit":
-            return 1 <= stage <= 6 and leaving_from
+            return 2 <= stage <= 6 and leaving_from
         if kw == "offset":
             return stage == 7
         if kw == "by":
             return prev in ("group", "order", "partition")
         if kw in _SET_OPS:
-            return stage >= 1 and leaving_from
+            return stage >= 2 and leaving_from
+        if kw in _AFTER_IS and (prev == "is" or (prev == "not" and state.prev2.lower() == "is")):
+            return False  # `x IS NOT IN (`
+        if kw in _COMPARING and frame.compared:
+            return False  # `a > 4 BETWEEN ...`, `x IS 4 IS 5` (see _punctuation)
         if kw in ("left", "right") and next_char in (None, "("):
             return True  # LEFT(text, n)
         if kw in ("on", "using"):
@@ -610,16 +695,23 @@ class Checker:
         prev = state.prev.lower()
         if self._wants_by(state):
             return not quoted and word in ("BY", "by")
+        if state.prev == "." and not word[0].isdigit():
+            return False  # after a number's point (`4.zi`): its digits
         if word[0].isdigit():  # `3_x` is no number, `x 3` no expression, `FROM 4` no table
             return (
                 word.isdigit()
-                and self._number_ok(state, word)
+                and self._number_ok(state, word, next_char not in (None, "."))
                 and not state.operand
                 and self._expression_position(state)
             )
         if self._names_new(state):
-            return next_char != "." and (quoted or word.lower() not in _RESERVED) and self._alias_fits(
-                state, word, self._table_of(state, state.prev2) if prev == "as" else None
+            return (
+                next_char != "."
+                and (quoted or word.lower() not in _RESERVED)
+                and len(word) <= self._max_name(state)
+                and self._alias_fits(
+                    state, word, self._table_of(state, state.prev2) if prev == "as" else None
+                )
             )
         if self._table_position(state):
             if word in state.ctes:
@@ -630,6 +722,8 @@ class Checker:
         if word in state.aliases:
             if word in state.pending and state.prev in self.tables:  # `FROM customers c` defines c
                 return self._alias_fits(state, word, state.prev)
+            if state.depth and state.prev in self.tables and _SHORT_ALIAS.fullmatch(word):
+                return True  # defined again, in a subquery: `... IN (SELECT i.x FROM item i`
             if state.operand:
                 return False
             if word in state.pending or state.aliases[word]:  # a table's alias qualifies a column
@@ -648,8 +742,10 @@ class Checker:
 
     def _column_ref(self, word: str, next_char: str | None) -> bool:
         """Whether a vocabulary word stands for a column (not a table, nor a call: `COUNT(`)."""
-        if word not in self.all_column_set or word in self.tables or next_char == "(":
+        if word not in self.all_column_set or next_char == "(":
             return False
+        if word in self.tables:  # a table that has a column so named: the column, unless `.`
+            return next_char not in (None, ".")
         return next_char is not None or word.lower() not in _FUNCTIONS
 
     def _known_ok(self, state: LexState, word: str, next_char: str | None, quoted: bool) -> bool:
@@ -727,7 +823,7 @@ class Checker:
             return
         if self._names_new(state):
             named = self._table_of(state, state.prev2) if prev == "as" else None
-            state.aliases[word] = named or ""
+            self._define(state, word, named or "")
             state.pending.discard(word)
             if prev != "as":
                 state.ctes.add(word)  # `WITH name AS (`, `, name AS (`
@@ -742,6 +838,8 @@ class Checker:
             if word in state.pending and state.prev in self.tables:
                 state.aliases[word] = state.prev
                 state.pending.discard(word)
+            elif state.depth and state.prev in self.tables:
+                self._define(state, word, state.prev)
         elif word in self.known:
             self._apply_known(state, word, next_char, quoted)
         elif state.prev in self.tables and _SHORT_ALIAS.fullmatch(word):
@@ -752,6 +850,15 @@ class Checker:
             q = self._query(state)
             state.frames[-1 if q is None else q].early.add(word)
 
+    @staticmethod
+    def _define(state: LexState, alias: str, table: str) -> None:
+        """`alias` names `table` (or a column, a CTE: ""); an alias defined again inside
+        parentheses names its outer table again once they close."""
+        old = state.aliases.get(alias)
+        if old is not None and alias not in state.pending and len(state.frames) > 1:
+            state.frames[-1].shadowed.setdefault(alias, old)
+        state.aliases[alias] = table
+
     def _apply_known(self, state: LexState, word: str, next_char: str, quoted: bool) -> None:
         lower = word.lower()
         frame = state.frames[-1]
@@ -760,6 +867,14 @@ class Checker:
             if self._column_ref(word, next_char) and q is not None and state.frames[q].stage < 2:
                 state.frames[q].loose.add(word)
             return
+        if lower in _COMPARING:  # a comparison by word (_clause_ok refuses a second in a row)
+            frame.compared = True
+        elif lower not in _OPERAND_WORDS:  # AND, OR, WHEN, a clause: a new comparison may come
+            frame.compared = False
+        if lower == "between":
+            frame.between = True
+        elif lower == "and":
+            frame.between = False
         if lower == "select":
             frame.stage = 1
         elif lower == "with":
@@ -776,6 +891,7 @@ class Checker:
             state.bare_joins += 1  # `a CROSS JOIN b CROSS JOIN c ...`: junk (and slow to parse)
             state.ok = state.bare_joins <= MAX_BARE_JOINS
             frame.join_open = state.prev.lower() not in ("cross", "natural")
+            frame.joined = True
         elif lower in ("on", "using"):
             state.bare_joins = 0
             frame.join_open = False
@@ -837,8 +953,8 @@ class Checker:
 
     def _after_word(self, state: LexState, ch: str) -> None:
         numeric = state.word[:1].isdigit()
-        if state.qualifier is not None and not state.word and ch not in '*"`' and not ch.isspace():
-            state.ok = False  # `T1.` must go on with a column (or `*`)
+        if state.qualifier is not None and not state.word and ch not in '*"`':
+            state.ok = False  # `T1.` must go on with a column (or `*`), not `T1. x`
             return
         if state.qualifier is not None and ch == "*":
             state.qualifier = None  # `T1.*`
@@ -879,7 +995,9 @@ class Checker:
             state.mode = "-"
         elif ch == ".":
             if numeric:
-                state.ok = state.prev2 != "."  # `4.5`, not `4.4.94`
+                state.ok = state.prev2 != "." and (  # `4.5`, not `4.4.94`
+                    self.literals is None or self.literals.number_ok(state.prev + ".", False)
+                )
                 state.prev2, state.prev = state.prev, ch
             elif state.prev[:1].isalpha() or state.prev[:1] == "_":
                 state.qualifier = state.prev
@@ -899,18 +1017,38 @@ class Checker:
                 stage == 0 or (stage > 2 or self._from_done(state, closing)) and stage != 1
             )
             if state.ok:
-                state.after_table = state.frames.pop().derived
+                popped = state.frames.pop()
+                state.aliases.update(popped.shadowed)
+                state.after_table = popped.derived
             state.prev2, state.prev = state.prev, ch
         elif ch == ";":
             state.ok = self.complete(state)
             state.closed = True
         else:
-            frame = state.frames[-1]
-            state.ok = ch in self.punctuation and not (
-                ch == ","  # not in `ON a = b, c`, `WHERE x = 1, 2`, `HAVING ...,`
-                and (frame.stage == 2 and frame.join_open or frame.stage in (3, 5))
+            self._punctuation(state, ch)
+
+    def _punctuation(self, state: LexState, ch: str) -> None:
+        """An operator or a comma (the other characters are handled above)."""
+        frame = state.frames[-1]
+        if ch == ",":  # not in `ON a = b, c`, `WHERE x = 1, 2`, `HAVING ...,`, `BETWEEN 1, 2`,
+            state.ok = not (  # nor `FROM a JOIN b ON ..., c` (comma and JOIN mixed)
+                frame.stage == 2 and (frame.join_open or frame.joined)
+                or frame.stage in (3, 5)
+                or frame.between
+                or frame.opener in _ONE_ARG
             )
-            state.prev2, state.prev = state.prev, ch
+            frame.compared = False
+        elif state.prev2.lower() == "as" and ch != ")":
+            state.ok = False  # `x AS name =`, `AS name -`: a name AS gives ends its item
+        elif ch in "=<>!" and state.prev + ch not in _OPERATOR_PAIRS:  # a comparison starts:
+            state.ok = not frame.compared  # not a second one in a row (`a < b < c`, `x = 'a' = 'b'`)
+            frame.compared = True
+        elif ch in "+-*/%" and state.prev == "'" and state.prev2.lower() not in _LITERAL_TYPES:
+            state.ok = False  # arithmetic on a string (`'claire' -0`); DATE '...' + ... may
+        else:
+            state.ok = ch in self.punctuation
+        state.ok = state.ok and ch in self.punctuation
+        state.prev2, state.prev = state.prev, ch
 
     # -- ending ----------------------------------------------------------------------------
 
@@ -968,6 +1106,8 @@ class Checker:
                 and not self.text_compared(state)
             )
         quoted = state.mode != ""
+        if state.prev == "." and state.qualifier is None:
+            return False  # after a number's point only digits (above)
         if state.qualifier is not None:
             q = state.qualifier
             if q in self.qualifiers and q not in state.aliases and q not in self.tables:
@@ -977,7 +1117,7 @@ class Checker:
         if self._wants_by(state):
             return not quoted and _has_prefix(["BY", "by"], part)
         if self._names_new(state):
-            return len(part) <= MAX_NEW_NAME
+            return len(part) <= self._max_name(state)
         if self._table_position(state):
             return (
                 any(c.startswith(part) for c in state.ctes)
@@ -1215,7 +1355,8 @@ def for_backend(
     backend: Any, schema: Schema, dialect: str, question: str | None = None
 ) -> SchemaConstraint | None:
     """A constraint for backends that run the model locally (they expose a tokenizer); with a
-    `question`, string literals must come from it or from the schema's listed values."""
+    `question`, string literals and numbers must come from it or from the schema's listed values
+    (numbers: or be a common constant)."""
     tokenizer = getattr(backend, "tokenizer", None)
     if not getattr(backend, "supports_constraints", False) or tokenizer is None:
         return None
