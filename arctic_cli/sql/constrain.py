@@ -312,8 +312,13 @@ def _date_or_number(text: str, final: bool) -> bool:
     return any(s == shape if final else s.startswith(shape) for s in _LITERAL_SHAPES)
 
 
-# Bare numbers a query may write besides the question's: flags, `* 1.0`, `* 100`, hours, days
-NUMBERS = frozenset({0.0, 1.0, 2.0, 7.0, 12.0, 24.0, 30.0, 60.0, 100.0, 365.0, 1000.0})
+# Bare numbers a query may write besides the question's: flags, `* 1.0`, `* 100`, small counts and
+# `LIMIT 10` (a real model's default for "top customers"), `ROUND(x, 2)`, `DECIMAL(10, 2)`,
+# `VARCHAR(255)`, hours, days, seconds
+NUMBERS = frozenset(
+    {float(n) for n in range(11)}
+    | {12.0, 20.0, 24.0, 25.0, 30.0, 50.0, 60.0, 100.0, 255.0, 365.0, 1000.0, 3600.0, 86400.0}
+)
 _COUNTING = "zero one two three four five six seven eight nine ten eleven twelve"
 _NUMBER_WORDS = {w: float(n) for n, w in enumerate(_COUNTING.split())} | {
     "twice": 2.0, "dozen": 12.0, "twenty": 20.0, "fifty": 50.0, "hundred": 100.0, "half": 0.5,

@@ -259,6 +259,8 @@ def test_a_value_the_question_names_is_the_one_quoted(shop: Schema) -> None:
         ("Which orders are over $1,250.50?", "SELECT id FROM orders WHERE id > 1250.50", True),
         ("What share of orders is 15% of all?", "SELECT COUNT(*) * 0.15, 1.0 * COUNT(*) FROM orders", True),
         ("How many orders are there?", "SELECT COUNT(*) FROM orders WHERE id > 1960", False),
+        ("Who are our top customers?", "SELECT name FROM customers ORDER BY id LIMIT 10", True),
+        ("Total order value?", "SELECT CAST(SUM(id) AS DECIMAL(10, 2)) FROM orders", True),
     ],
 )
 def test_numbers_come_from_the_question_or_are_common_constants(
