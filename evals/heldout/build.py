@@ -51,16 +51,19 @@ def check(suite: Path = HERE / "suite.jsonl") -> list[str]:
     return problems
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], folder: Path = HERE) -> int:
+    """Build (unless --check) and check the suite in `folder` (evals/realdev/build.py reuses it)."""
     if "--check" not in argv:
-        for sql_path in sorted(HERE.glob("*.sql")):
+        for sql_path in sorted(folder.glob("*.sql")):
             print(f"built {build(sql_path).name}")
-    problems = check()
+    problems = check(folder / "suite.jsonl")
     for p in problems:
         print(p, file=sys.stderr)
-    items = [json.loads(line) for line in (HERE / "suite.jsonl").read_text(encoding="utf-8").splitlines()]
+    items = [json.loads(line) for line in (folder / "suite.jsonl").read_text(encoding="utf-8").splitlines()]
     print(f"{len(items)} questions on {len({i['db'] for i in items})} databases:",
           dict(sorted(Counter(i["difficulty"] for i in items).items())))
+    for db, n in sorted(Counter(i["db"] for i in items).items()):
+        print(f"  {db}: {n}")
     return 1 if problems else 0
 
 

@@ -186,6 +186,19 @@ def test_strings_numbers_and_prose_are_left_alone(hook: SchemaConstraint) -> Non
     assert hook.masked == 0
 
 
+def _typed_to_the_end(schema: Schema, question: str, sql: str) -> bool:
+    """Whether the constraint for `question` lets `sql` be typed character by character and end."""
+    from arctic_cli.sql.constrain import Checker, LexState, Literals, vocabulary
+
+    checker = Checker(vocabulary(schema), "sqlite", Literals(question, schema))
+    state = LexState()
+    for ch in sql:
+        state = checker.feed(state, ch)
+        if not checker.partial_ok(state):
+            return False
+    return checker.can_end(state)
+
+
 @pytest.mark.parametrize(
     ("sql", "ok"),
     [
@@ -218,16 +231,8 @@ def test_strings_numbers_and_prose_are_left_alone(hook: SchemaConstraint) -> Non
 def test_string_literals_come_from_the_question_or_the_listed_values(
     shop: Schema, sql: str, ok: bool
 ) -> None:
-    from arctic_cli.sql.constrain import Checker, LexState, Literals, vocabulary
-
     question = "Which customers in Berlin are called O'Neill?"
-    checker = Checker(vocabulary(shop), "sqlite", Literals(question, shop))
-    state = LexState()
-    for ch in sql:
-        state = checker.feed(state, ch)
-        if not checker.partial_ok(state):
-            break
-    assert (checker.partial_ok(state) and checker.can_end(state)) is ok
+    assert _typed_to_the_end(shop, question, sql) is ok
 
 
 def test_a_value_the_question_names_is_the_one_quoted(shop: Schema) -> None:
@@ -268,15 +273,8 @@ def test_numbers_come_from_the_question_or_are_common_constants(
 ) -> None:
     """A lost model grows `454545454.4545...`: a bare number must be one the question says (or
     one next to a whole one), a listed value, or a constant such as 0, 1 or 100."""
-    from arctic_cli.sql.constrain import Checker, LexState, Literals, vocabulary
 
-    checker = Checker(vocabulary(shop), "sqlite", Literals(question, shop))
-    state = LexState()
-    for ch in sql:
-        state = checker.feed(state, ch)
-        if not checker.partial_ok(state):
-            break
-    assert (checker.partial_ok(state) and checker.can_end(state)) is ok
+    assert _typed_to_the_end(shop, question, sql) is ok
 
 
 def test_region() -> None:
