@@ -1050,8 +1050,6 @@ class Checker:
             frame.compared = True
         elif ch in "+-*/%" and state.prev == "'" and state.prev2.lower() not in _LITERAL_TYPES:
             state.ok = False  # arithmetic on a string (`'claire' -0`); DATE '...' + ... may
-        else:
-            state.ok = ch in self.punctuation
         state.ok = state.ok and ch in self.punctuation
         state.prev2, state.prev = state.prev, ch
 
