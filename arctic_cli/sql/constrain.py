@@ -322,20 +322,28 @@ NUMBERS = frozenset(
 _COUNTING = "zero one two three four five six seven eight nine ten eleven twelve"
 _NUMBER_WORDS = {w: float(n) for n, w in enumerate(_COUNTING.split())} | {
     "twice": 2.0, "dozen": 12.0, "twenty": 20.0, "fifty": 50.0, "hundred": 100.0, "half": 0.5,
+    "thousand": 1e3, "million": 1e6, "billion": 1e9,
 }
 _QUESTION_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
+_SCALE = re.compile(r" ?(k|thousand|mm|m|million|bn|billion)\b")
 
 
 def _numbers_in(question: str) -> set[float]:
-    """The numbers a question says (`1,200`, `$15.50`, `15%` as 15 and 0.15, `three`), and next
-    to each whole one the one below and above (`at least 3` may be written `> 2`)."""
+    """The numbers a question says (`1,200`, `$15.50`, `15%` as 15 and 0.15, `three`, `2.5
+    million`, `50k`), and next to each whole one the one below and above (`at least 3` may be
+    written `> 2`)."""
     text = re.sub(r"(?<=\d),(?=\d{3})", "", question.lower())
     out: set[float] = set()
     for m in _QUESTION_NUMBER.finditer(text):
         n = float(m.group())
         out.add(n)
-        if text[m.end() : m.end() + 1] == "%":
+        after = text[m.end() :]
+        if after.startswith("%"):
             out.add(n / 100)
+        scale = _SCALE.match(after)
+        if scale:
+            out.add(n * _SCALES[scale.group(1)])
     out.update(v for w, v in _NUMBER_WORDS.items() if re.search(rf"\b{w}\b", text))
     out.update(n + d for n in list(out) if n == int(n) for d in (-1, 1))
     return out

@@ -265,6 +265,10 @@ def test_a_value_the_question_names_is_the_one_quoted(shop: Schema) -> None:
         ("What share of orders is 15% of all?", "SELECT COUNT(*) * 0.15, 1.0 * COUNT(*) FROM orders", True),
         ("How many orders are there?", "SELECT COUNT(*) FROM orders WHERE id > 1960", False),
         ("Who are our top customers?", "SELECT name FROM customers ORDER BY id LIMIT 10", True),
+        ("Orders over 2.5 million?", "SELECT id FROM orders WHERE id > 2500000", True),
+        ("Orders over $50k?", "SELECT id FROM orders WHERE id > 50000.0", True),
+        ("Orders over a million?", "SELECT id FROM orders WHERE id > 1000000", True),
+        ("Orders over 2.5 million?", "SELECT id FROM orders WHERE id > 2500001.5", False),
         ("Total order value?", "SELECT CAST(SUM(id) AS DECIMAL(10, 2)) FROM orders", True),
     ],
 )
