@@ -519,20 +519,20 @@ JUNK = [
     "SELECT name FROM customers AS FROM",  # a clause word as a name
     # beam search on the hand-written tuning suite (evals/realdev) found these (stop 15)
     "SELECT 3 ORDER BY 3",  # ORDER BY (LIMIT, UNION) before any FROM
-    "SELECT name LIMIT 1",
+    "SELECT 1 LIMIT 1",
     "SELECT id FROM orders WHERE id IS NOT IN (SELECT id FROM orders)",  # IN after IS NOT
-    "SELECT id FROM orders WHERE id > 4.zi",  # letters after a number's point
+    "SELECT 4.zi.id FROM orders zi",  # letters after a number's point
     "SELECT T1. name FROM customers AS T1",  # a space after `alias.`
     "SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.id, orders",  # `,` after JOIN
     "SELECT name FROM customers WHERE id < 4 < 9",  # a comparison chained to a comparison
     "SELECT name FROM customers WHERE name = 'a' = 'b'",
     "SELECT name FROM customers WHERE name = 'a' -0",  # arithmetic on a string
-    "SELECT name FROM customers WHERE id BETWEEN 2, 9",  # BETWEEN waits for its AND
+    "SELECT id BETWEEN 2, 9 FROM orders",  # BETWEEN waits for its AND
     "SELECT COUNT(*) FROM orders WHERE id > 4 BETWEEN 1 AND 2",  # a comparison word chained
     "SELECT name FROM customers WHERE id IS 4 IS 5",
     "SELECT name AS n = 1 FROM customers",  # a name AS gives ends its item
     "SELECT name AS n AS m FROM customers",
-    "SELECT T1.name FROM customers AS T1schedule_customer_id",  # a table's alias is short
+    "SELECT name FROM customers AS Tschedule_customer_id",  # a table's alias is short
     "SELECT LENGTH(name, id) FROM customers",  # one argument
     "SELECT SUM(id, 2) FROM orders",
 ]
