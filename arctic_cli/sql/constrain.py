@@ -123,8 +123,8 @@ _RESERVED = frozenset(
     and or not in is null like between case when then else end distinct all inner left right outer
     cross full natural with""".split()  # noqa: SIM905
 )
+# Comparisons by word: never a second in a row (`x IS 4 IS 5`), nor after IS [NOT] (`IS NOT IN`)
 _COMPARING = frozenset({"between", "like", "ilike", "glob", "in", "is"})
-_AFTER_IS = frozenset({"in", "like", "ilike", "glob", "between", "is"})  # not after IS [NOT]
 _TABLE_AFTER = frozenset({"from", "join"})  # the next word is a table (or a CTE)
 # The clause each keyword opens in a query (a frame's `stage`): they come in this order.
 _CLAUSES = {
@@ -329,15 +329,17 @@ _SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "bn":
 _SCALE = re.compile(r" ?(k|thousand|mm|m|million|bn|billion)\b")
 
 
-def _numbers_in(question: str) -> set[float]:
+def _numbers_in(question: str) -> tuple[set[float], set[str]]:
     """The numbers a question says (`1,200`, `$15.50`, `15%` as 15 and 0.15, `three`, `2.5
     million`, `50k`), and next to each whole one the one below and above (`at least 3` may be
-    written `> 2`)."""
+    written `> 2`); and its numbers as written (`15.50`)."""
     text = re.sub(r"(?<=\d),(?=\d{3})", "", question.lower())
     out: set[float] = set()
+    said: set[str] = set()
     for m in _QUESTION_NUMBER.finditer(text):
         n = float(m.group())
         out.add(n)
+        said.add(m.group())
         after = text[m.end() :]
         if after.startswith("%"):
             out.add(n / 100)
@@ -346,7 +348,7 @@ def _numbers_in(question: str) -> set[float]:
             out.add(n * _SCALES[scale.group(1)])
     out.update(v for w, v in _NUMBER_WORDS.items() if re.search(rf"\b{w}\b", text))
     out.update(n + d for n in list(out) if n == int(n) for d in (-1, 1))
-    return out
+    return out, said
 
 
 def _number_texts(n: float) -> tuple[str, ...]:
@@ -405,22 +407,19 @@ class Literals:
                         found.add(span)
         self.known = {f.lower() for f in found}  # any case: the question may say "coronary
         self.sorted = sorted(self.known)  # artery disease" for the value 'Coronary artery disease'
-        numbers = _numbers_in(question) | NUMBERS
+        numbers, said = _numbers_in(question)
+        numbers |= NUMBERS
         for table in schema.tables:
             for col in table.columns:
                 numbers.update(float(v) for v in col.values if _NUMBER_TEXT.fullmatch(v))
         self.number_values = numbers
-        said = _QUESTION_NUMBER.findall(question.replace(",", ""))  # `1250.50` as written
-        self.number_texts = sorted({t for n in numbers for t in _number_texts(n)}.union(said))
+        self.number_texts = sorted({t for n in numbers for t in _number_texts(n)} | said)
 
     def number_ok(self, text: str, final: bool) -> bool:
         """Whether a bare number as written so far (`45`, `4.`, `4.5`; `final`: complete) is
         one the question says, a listed value, or a common constant (NUMBERS)."""
-        if final:
-            try:
-                return float(text) in self.number_values
-            except ValueError:
-                return False
+        if final:  # (digits, or digits.digits: the checker passes nothing else)
+            return float(text) in self.number_values
         return _has_prefix(self.number_texts, text)
 
     def ok(self, text: str, final: bool, column: str = "") -> bool:
@@ -675,7 +674,7 @@ class Checker:
             return prev in ("group", "order", "partition")
         if kw in _SET_OPS:
             return stage >= 2 and leaving_from
-        if kw in _AFTER_IS and (prev == "is" or (prev == "not" and state.prev2.lower() == "is")):
+        if kw in _COMPARING and (prev == "is" or (prev == "not" and state.prev2.lower() == "is")):
             return False  # `x IS NOT IN (`
         if kw in _COMPARING and frame.compared:
             return False  # `a > 4 BETWEEN ...`, `x IS 4 IS 5` (see _punctuation)
@@ -868,7 +867,7 @@ class Checker:
         """`alias` names `table` (or a column, a CTE: ""); an alias defined again inside
         parentheses names its outer table again once they close."""
         old = state.aliases.get(alias)
-        if old is not None and alias not in state.pending and len(state.frames) > 1:
+        if old is not None and alias not in state.pending and state.depth:
             state.frames[-1].shadowed.setdefault(alias, old)
         state.aliases[alias] = table
 

@@ -16,12 +16,12 @@ EVALS = Path(__file__).resolve().parents[2] / "evals"
 
 @pytest.mark.parametrize("name", ["heldout", "realdev"])
 def test_every_gold_query_is_valid(name: str) -> None:
-    SUITE = EVALS / name  # noqa: N806
-    if not (SUITE / "suite.jsonl").exists():
+    suite = EVALS / name
+    if not (suite / "suite.jsonl").exists():
         pytest.skip(f"{name} suite not present")
     items = [
         json.loads(line)
-        for line in (SUITE / "suite.jsonl").read_text().splitlines()
+        for line in (suite / "suite.jsonl").read_text().splitlines()
         if line.strip()
     ]
     assert items
@@ -29,8 +29,8 @@ def test_every_gold_query_is_valid(name: str) -> None:
     for item in items:
         db = item["db"]
         if db not in schemas:
-            ddl = SUITE / db.replace(".sqlite", ".sql")
-            schemas[db] = [schema_mod.load([ddl]), schema_mod.load(db=SUITE / db)]
+            ddl = suite / db.replace(".sqlite", ".sql")
+            schemas[db] = [schema_mod.load([ddl]), schema_mod.load(db=suite / db)]
         for schema in schemas[db]:
             result = validate(item["gold"], schema, "sqlite")
             assert result.valid, (item["gold"], schema.source, [str(e) for e in result.errors])
