@@ -64,6 +64,22 @@ def _out(t: Table, avoid: Column | None = None) -> Column:
     return lab
 
 
+def _shown(rng: random.Random, t: Table, avoid: Column | None = None) -> tuple[str, str]:
+    """What a filter question shows: (its words, its SELECT list). One column, or in a third of
+    questions two ("Show their first name and last name", as people ask for a row's name)."""
+    a = _out(t, avoid)
+    if a.kind in ("first", "last"):  # a person's name is asked for whole
+        pair = [c for c in t.columns if c.kind in ("first", "last") and c is not avoid]
+        if len(pair) == 2 and rng.random() < 0.7:
+            first, last = sorted(pair, key=lambda c: c.kind)
+            return f"{first.phrase} and {last.phrase}", f"{q(first.name)}, {q(last.name)}"
+    others = [c for c in t.columns if c not in (a, avoid) and not c.pk and c.ref is None]
+    if others and rng.random() < 0.33:
+        b = rng.choice(others)
+        return f"{a.phrase} and {b.phrase}", f"{q(a.name)}, {q(b.name)}"
+    return a.phrase, q(a.name)
+
+
 def count_all(rng: random.Random, s: Schema) -> Draft:
     t = rng.choice(s.tables)
     qs: tuple[str, ...] = ("How many {P} are there?", "Count the {P}.", "What is the total number of {P}?",
@@ -94,10 +110,10 @@ def filter_eq(rng: random.Random, s: Schema) -> Draft | None:
     v = rng.choice(values(t, c) or [None])
     if v is None:
         return None
-    out = _out(t, c)
+    out, shown = _shown(rng, t, c)
     where = f"{q(c.name)} = {literal(v)}"
     if rng.random() < 0.45:  # the value alone names the column: a listed value (`--db`) links it
-        return _by_value(rng, t, c, v, out, where)
+        return _by_value(rng, t, c, v, out, shown, where)
     if rng.random() < 0.4:
         qs: tuple[str, ...] = ("How many {P} have {c} {v}?", "Count the {P} whose {c} is '{v}'.",
               "How many {P} are there with {c} = '{v}'?")
@@ -105,11 +121,11 @@ def filter_eq(rng: random.Random, s: Schema) -> Draft | None:
                      f"SELECT COUNT(*) FROM {q(t.name)} WHERE {where}", "nonzero")
     qs = ("List the {o} of {P} whose {c} is '{v}'.", "Show the {o} of every {S} with {c} {v}.",
           "Which {P} have {c} '{v}'? Give their {o}.", "Find the {o} of the {P} where {c} = '{v}'.")
-    return Draft(say(rng, qs, o=out.phrase, P=t.plural, S=t.singular, c=c.phrase, v=v),
-                 f"SELECT {q(out.name)} FROM {q(t.name)} WHERE {where}")
+    return Draft(say(rng, qs, o=out, P=t.plural, S=t.singular, c=c.phrase, v=v),
+                 f"SELECT {shown} FROM {q(t.name)} WHERE {where}")
 
 
-def _by_value(rng: random.Random, t: Table, c: Column, v: object, out: Column, where: str) -> Draft:
+def _by_value(rng: random.Random, t: Table, c: Column, v: object, out: str, shown: str, where: str) -> Draft:
     """A filter question that says the value but not the column: "How many invoices are open?"."""
     said = str(v).replace("_", " ") if rng.random() < 0.7 else str(v)
     if c.kind == "enum":
@@ -128,8 +144,8 @@ def _by_value(rng: random.Random, t: Table, c: Column, v: object, out: Column, w
     if rng.random() < 0.35:
         return Draft(say(rng, counts, P=t.plural, v=said), f"SELECT COUNT(*) FROM {q(t.name)} WHERE {where}",
                      "nonzero")
-    return Draft(say(rng, lists, o=out.phrase, P=t.plural, S=t.singular, v=said),
-                 f"SELECT {q(out.name)} FROM {q(t.name)} WHERE {where}")
+    return Draft(say(rng, lists, o=out, P=t.plural, S=t.singular, v=said),
+                 f"SELECT {shown} FROM {q(t.name)} WHERE {where}")
 
 
 def flag(rng: random.Random, s: Schema) -> Draft | None:
@@ -139,15 +155,19 @@ def flag(rng: random.Random, s: Schema) -> Draft | None:
         return None
     t, c = found
     word = c.phrase.removeprefix("is ")
-    out = _out(t, c)
-    if rng.random() < 0.7:
-        qs: tuple[str, ...] = ("Which {P} are {w}? Show their {o}.", "List the {o} of {w} {P}.",
-                               "Show the {o} of the {P} that are {w}.")
-        return Draft(say(rng, qs, P=t.plural, w=word, o=out.phrase),
-                     f"SELECT {q(out.name)} FROM {q(t.name)} WHERE {q(c.name)} = 1")
-    qs = ("How many {P} are not {w}?", "Count the {P} that are not {w}.")
-    return Draft(say(rng, qs, P=t.plural, w=word), f"SELECT COUNT(*) FROM {q(t.name)} WHERE {q(c.name)} = 0",
-                 "nonzero")
+    out, shown = _shown(rng, t, c)
+    yes = rng.random() < 0.7
+    where = f"{q(c.name)} = {1 if yes else 0}"
+    if rng.random() < 0.6:
+        qs: tuple[str, ...] = (
+            ("Which {P} are {w}? Show their {o}.", "List the {o} of {w} {P}.", "Show the {o} of the {P} that are {w}.")
+            if yes else
+            ("Which {P} are not {w}? Show their {o}.", "List the {o} of {P} that are not {w}.")
+        )
+        return Draft(say(rng, qs, P=t.plural, w=word, o=out), f"SELECT {shown} FROM {q(t.name)} WHERE {where}")
+    qs = (("How many {w} {P} are there?", "How many {P} are {w}?", "Count the {w} {P}.", "How many {w} {P} do we have?")
+          if yes else ("How many {P} are not {w}?", "Count the {P} that are not {w}."))
+    return Draft(say(rng, qs, P=t.plural, w=word), f"SELECT COUNT(*) FROM {q(t.name)} WHERE {where}", "nonzero")
 
 
 def compare(rng: random.Random, s: Schema) -> Draft | None:
@@ -159,19 +179,19 @@ def compare(rng: random.Random, s: Schema) -> Draft | None:
     if len(vs) < 3:
         return None
     v = vs[len(vs) // 2]
-    out = _out(t)
+    out, shown = _shown(rng, t)
     op, words = rng.choice(((">", ("greater than", "more than", "above")), ("<", ("less than", "below", "under")),
                             (">=", ("at least",)), ("<=", ("at most", "no more than"))))
     if rng.random() < 0.25:
         lo, hi = vs[len(vs) // 4], vs[(3 * len(vs)) // 4]
         qs: tuple[str, ...] = ("Which {P} have a {c} between {lo} and {hi}? Show their {o}.",
               "List the {o} of {P} with {c} between {lo} and {hi}.")
-        return Draft(say(rng, qs, P=t.plural, c=c.phrase, lo=lo, hi=hi, o=out.phrase),
-                     f"SELECT {q(out.name)} FROM {q(t.name)} WHERE {q(c.name)} BETWEEN {lo} AND {hi}")
+        return Draft(say(rng, qs, P=t.plural, c=c.phrase, lo=lo, hi=hi, o=out),
+                     f"SELECT {shown} FROM {q(t.name)} WHERE {q(c.name)} BETWEEN {lo} AND {hi}")
     qs = ("Which {P} have a {c} {w} {v}? Show their {o}.", "List the {o} of {P} whose {c} is {w} {v}.",
           "Find {P} with {c} {w} {v} (their {o}).")
-    return Draft(say(rng, qs, P=t.plural, c=c.phrase, w=rng.choice(words), v=v, o=out.phrase),
-                 f"SELECT {q(out.name)} FROM {q(t.name)} WHERE {q(c.name)} {op} {v}")
+    return Draft(say(rng, qs, P=t.plural, c=c.phrase, w=rng.choice(words), v=v, o=out),
+                 f"SELECT {shown} FROM {q(t.name)} WHERE {q(c.name)} {op} {v}")
 
 
 def null_check(rng: random.Random, s: Schema) -> Draft | None:
@@ -180,18 +200,19 @@ def null_check(rng: random.Random, s: Schema) -> Draft | None:
     if not found:
         return None
     t, c = found
-    out = _out(t, c)
+    out, shown = _shown(rng, t, c)
     r = rng.random()
     if r < 0.4:
         qs: tuple[str, ...] = ("How many {P} have no {c}?", "Count the {P} without a {c}.", "How many {P} are missing a {c}?")
         return Draft(say(rng, qs, P=t.plural, c=c.phrase), f"SELECT COUNT(*) FROM {q(t.name)} WHERE {q(c.name)} IS NULL", "any")
     if r < 0.7:
-        qs = ("List the {o} of {P} that have no {c}.", "Which {P} have an empty {c}? Show their {o}.")
-        return Draft(say(rng, qs, o=out.phrase, P=t.plural, c=c.phrase),
-                     f"SELECT {q(out.name)} FROM {q(t.name)} WHERE {q(c.name)} IS NULL")
+        qs = ("List the {o} of {P} that have no {c}.", "Which {P} have an empty {c}? Show their {o}.",
+              "Which {P} have no {c} recorded? Show their {o}.", "Which {P} have no {c} on file? Give their {o}.")
+        return Draft(say(rng, qs, o=out, P=t.plural, c=c.phrase),
+                     f"SELECT {shown} FROM {q(t.name)} WHERE {q(c.name)} IS NULL")
     qs = ("List the {o} of {P} that have a {c}.", "Which {P} have a {c} recorded? Show their {o}.")
-    return Draft(say(rng, qs, o=out.phrase, P=t.plural, c=c.phrase),
-                 f"SELECT {q(out.name)} FROM {q(t.name)} WHERE {q(c.name)} IS NOT NULL")
+    return Draft(say(rng, qs, o=out, P=t.plural, c=c.phrase),
+                 f"SELECT {shown} FROM {q(t.name)} WHERE {q(c.name)} IS NOT NULL")
 
 
 def date_range(rng: random.Random, s: Schema) -> Draft | None:
