@@ -87,15 +87,18 @@ class LocalBackend:
         compile: bool = False,
     ):
         from arctic_cli.engine import load_model
+        from arctic_cli.engine.config import read_generation_config
         from arctic_cli.engine.tokenizer import load_tokenizer
 
         self.model_dir = Path(model_dir)
+        generation = read_generation_config(self.model_dir)  # a bad file fails before the slow load
+        self.max_new_tokens = generation.max_new_tokens  # the checkpoint's default answer length
         self.model = load_model(
             self.model_dir, device=device, dtype=dtype, quant=quant, progress=progress,
             compile=compile,
         )
         self.tokenizer = load_tokenizer(
-            self.model_dir, eos_ids=self.model.config.eos_ids, warn=warn
+            self.model_dir, eos_ids=(*self.model.config.eos_ids, *generation.eos_ids), warn=warn
         )
         self.name = self.model_dir.name
         self.context_window = int(self.model.config.max_position_embeddings)
@@ -154,6 +157,22 @@ def builtin_model_dir() -> Path | None:
         return None
     path = Path(str(root))
     return path if (path / "config.json").is_file() else None
+
+
+def gen_params(settings: Any, backend: Backend, seed: int | None = None) -> GenParams:
+    """The generation settings a command starts from: `settings` (flag > env > config file), and,
+    where none of those set max_tokens, the model's own default (its generation_config.json)."""
+    max_tokens = model_max_tokens(settings, backend) or settings.max_tokens
+    return GenParams(max_tokens=max_tokens, temperature=settings.temperature, seed=seed)
+
+
+def model_max_tokens(settings: Any, backend: Backend) -> int | None:
+    """The backend's own answer length (a checkpoint's `max_new_tokens`) where `settings` leave
+    max_tokens at arctic's default; None where it has none or the user chose."""
+    model_default = getattr(backend, "max_new_tokens", None)
+    if model_default and settings["max_tokens"].source == "default":
+        return int(model_default)
+    return None
 
 
 def resolve_model_dir(model: str) -> Path:

@@ -98,12 +98,26 @@ class ChatSession:
     transcript: list[tuple[str, str]] = field(default_factory=list)  # (who, Markdown text)
     schema: Any = None  # an arctic_cli.sql.schema.Schema once /schema or /db loaded one
     _backend: Backend | None = None
+    _max_tokens_set: bool = False  # by `/set max_tokens`: a model's own default no longer applies
+
+    def __post_init__(self) -> None:
+        self._max_tokens = self.params.max_tokens  # from the settings, for a model with no default
 
     @property
     def backend(self) -> Backend:
         if self._backend is None:
-            self._backend = self.load(self.settings)
+            self._use_backend(self.load(self.settings), self.settings)
+        assert self._backend is not None
         return self._backend
+
+    def _use_backend(self, backend: Backend, settings: Any) -> None:
+        """Switch to `backend`; max_tokens follows its model's default unless someone set it."""
+        from arctic_cli.backends import model_max_tokens
+
+        self._backend, self.settings = backend, settings
+        if not self._max_tokens_set:
+            max_tokens = model_max_tokens(settings, backend) or self._max_tokens
+            self.params = replace(self.params, max_tokens=max_tokens)
 
     def messages(self, text: str) -> list[Message]:
         system: list[Message] = [{"role": "system", "content": self.system}] if self.system else []
@@ -190,6 +204,7 @@ class ChatSession:
                 "error",
             )
         self.params = replace(self.params, **{key: _parse_param(key, raw.strip())})
+        self._max_tokens_set |= key == "max_tokens"
         return Shown(f"{key} = {getattr(self.params, key)}")
 
     def cmd_model(self, arg: str) -> Shown:
@@ -199,8 +214,7 @@ class ChatSession:
 
         key = "remote_model" if self.settings.endpoint else "model"  # a remote server names its own
         new_settings = settings_mod.resolve({**self.flags, key: arg})
-        self._backend = self.load(new_settings)  # raises (shown as an error) and keeps the old one
-        self.settings = new_settings
+        self._use_backend(self.load(new_settings), new_settings)  # a failed load keeps the old one
         return Shown(
             f"model: {self._backend.name} (context window {self._backend.context_window} tokens)"
         )

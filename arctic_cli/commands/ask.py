@@ -119,9 +119,7 @@ def ask(
 
     backend = backends.open_backend(settings, progress=True)
     prompt_tokens = check_fits(backend, messages)
-    params = backends.GenParams(
-        max_tokens=settings.max_tokens, temperature=settings.temperature, seed=seed
-    )
+    params = backends.gen_params(settings, backend, seed)
     usage = backends.Usage()
     start = time.perf_counter()
     chunks = backend.stream(messages, fitted(params, backend, prompt_tokens), usage)

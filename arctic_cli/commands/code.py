@@ -105,9 +105,7 @@ def code(
     from arctic_cli.codegen.task import generate_code
 
     backend = backends.open_backend(settings, progress=True)
-    params = backends.GenParams(
-        max_tokens=settings.max_tokens, temperature=settings.temperature, seed=seed
-    )
+    params = backends.gen_params(settings, backend, seed)
     with output.err().status("generating code…") as status:
         result = generate_code(
             backend, task, language, params, context=context, max_repairs=max_repairs,

@@ -91,7 +91,7 @@ def sql(
 
     quiet_sqlglot()
     backend = backends.open_backend(settings, progress=True)
-    params = backends.GenParams(max_tokens=settings.max_tokens, temperature=settings.temperature, seed=seed)
+    params = backends.gen_params(settings, backend, seed)
     predict = sql_predictor(
         backend, params, max_repairs=max_repairs, samples=samples, beams=beams, constrain=constrain,
         values=values,

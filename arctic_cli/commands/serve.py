@@ -81,7 +81,7 @@ def serve(
         app = create_app(
             backend,
             api_key=api_key,
-            max_tokens=settings.max_tokens,
+            max_tokens=backends.model_max_tokens(settings, backend) or settings.max_tokens,
             temperature=settings.temperature,
         )
     except BaseException:

@@ -259,9 +259,7 @@ def sql(
             "note: schema-constrained decoding needs the local engine; the endpoint's SQL is "
             "validated and repaired instead"
         )
-    params = backends.GenParams(
-        max_tokens=settings.max_tokens, temperature=settings.temperature, seed=seed
-    )
+    params = backends.gen_params(settings, backend, seed)
     counter = [0]
     result = generate_sql(
         req,

@@ -142,6 +142,40 @@ def read_config(model_dir: str | Path) -> ArcticConfig:
     return ArcticConfig.from_dict(read_json_object(path), source=str(path))
 
 
+@dataclass(frozen=True)
+class GenerationConfig:
+    """What a checkpoint's `generation_config.json` sets that arctic honours.
+
+    `max_new_tokens`: the answer length its authors chose (a default only: `--max-tokens`,
+    `ARCTIC_MAX_TOKENS` or the config file win). `eos_ids`: more ids that end an answer (chat
+    checkpoints often list their end-of-turn token only here). Sampling fields (`do_sample`,
+    `temperature`, ...) are not taken: arctic decodes greedily unless told otherwise, so that a
+    query or a function is the same on every run. `max_length` counts the prompt too; the context
+    window already bounds that.
+    """
+
+    max_new_tokens: int | None = None
+    eos_ids: tuple[int, ...] = ()
+
+
+def read_generation_config(model_dir: str | Path) -> GenerationConfig:
+    """A checkpoint's `generation_config.json` (empty when it has none; UsageError when it is bad)."""
+    path = Path(model_dir) / "generation_config.json"
+    if not path.is_file():
+        return GenerationConfig()
+    data = read_json_object(path)
+    max_new = data.get("max_new_tokens")
+    if max_new is not None and (not isinstance(max_new, int) or isinstance(max_new, bool) or max_new <= 0):
+        raise UsageError(f"{path}: max_new_tokens must be a positive integer, got {max_new!r}",
+                         hint="fix it, or delete the key to use arctic's default")  # fmt: skip
+    eos = data.get("eos_token_id")
+    ids = eos if isinstance(eos, list) else [] if eos is None else [eos]
+    if not all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in ids):
+        raise UsageError(f"{path}: eos_token_id must be a token id or a list of them, got {eos!r}",
+                         hint="fix it, or delete the key to use config.json's")  # fmt: skip
+    return GenerationConfig(max_new, tuple(ids))
+
+
 def read_json_object(path: Path) -> dict[str, Any]:
     """A checkpoint's JSON file as a dict (UsageError naming the file when it is not one)."""
     try:

@@ -285,8 +285,19 @@ def load_checkpoint(run: Path, model: Any, opt: Any) -> int:
     return int(json.loads((ckpt / "state.json").read_text())["step"])
 
 
-def export(model: Any, tokenizer_dir: Path, out: Path, dtype: str = "bfloat16") -> Path:
-    """Write a Hugging Face Arctic directory: config.json, model.safetensors, tokenizer files."""
+def answer_budget(examples: Sequence[Tokenized], at_least: int | None = None) -> int:
+    """The exported model's `max_new_tokens`: twice its longest trained answer (and `at_least`, a
+    fine-tuned model's former budget), to a power of two. Past that it was never taught to write
+    anything; what a lost model grows there is junk that costs seconds (docs/decisions.md)."""
+    longest = max((len(t.ids) - t.n_prompt for t in examples), default=1)
+    return max(1 << (2 * longest - 1).bit_length(), at_least or 0)
+
+
+def export(
+    model: Any, tokenizer_dir: Path, out: Path, dtype: str = "bfloat16", max_new_tokens: int | None = None
+) -> Path:
+    """Write a Hugging Face Arctic directory: config.json, model.safetensors, tokenizer files, and
+    generation_config.json when `max_new_tokens` is given."""
     import shutil
 
     import torch
@@ -299,6 +310,10 @@ def export(model: Any, tokenizer_dir: Path, out: Path, dtype: str = "bfloat16") 
     config = model.config.to_dict()
     config["torch_dtype"] = dtype
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    if max_new_tokens is not None:
+        generation = {"bos_token_id": config["bos_token_id"], "eos_token_id": config["eos_token_id"],
+                      "do_sample": False, "max_new_tokens": max_new_tokens}  # fmt: skip
+        (out / "generation_config.json").write_text(json.dumps(generation, indent=2) + "\n")
     for name in ("tokenizer.json", "tokenizer_config.json"):
         shutil.copyfile(tokenizer_dir / name, out / name)
     return out
@@ -401,4 +416,7 @@ def train(cfg: TrainConfig, on_progress: Callable[[Progress], None] | None = Non
     log.close()
     for h in stats.handles:
         h.remove()
-    return export(model, tok_dir, run / "model")
+    from arctic_cli.engine.config import read_generation_config
+
+    before = read_generation_config(cfg.init_from).max_new_tokens if cfg.init_from else None
+    return export(model, tok_dir, run / "model", max_new_tokens=answer_budget(train_tok, before))

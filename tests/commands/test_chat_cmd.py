@@ -160,6 +160,27 @@ def test_model_switch_loads_the_new_model(home: Path, monkeypatch: pytest.Monkey
     assert session.loads[-1].model == "/some/checkpoint"  # type: ignore[attr-defined]
 
 
+def test_max_tokens_follows_each_models_default_until_set(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ARCTIC_ENDPOINT", raising=False)
+    monkeypatch.delenv("ARCTIC_MAX_TOKENS", raising=False)
+    short, plain, other = ScriptedAnswers(["x"]), ScriptedAnswers(["y"]), ScriptedAnswers(["z"])
+    short.max_new_tokens, other.max_new_tokens = 3, 40  # type: ignore[attr-defined]
+    models = {"short": short, "plain": plain, "other": other}
+    from arctic_cli import settings as settings_mod
+
+    session = ChatSession(settings=settings_mod.resolve({"model": "short"}, env={}),
+                          load=lambda s: models[s.model], params=GenParams(max_tokens=512))  # fmt: skip
+    session.backend  # noqa: B018 - first load
+    assert session.params.max_tokens == 3  # the model's generation_config.json
+    session.command("/model plain")
+    assert session.params.max_tokens == 512  # no default of its own: the settings' value again
+    session.command("/model other")
+    assert session.params.max_tokens == 40
+    session.command("/set max_tokens 64")
+    session.command("/model short")
+    assert session.params.max_tokens == 64  # what the user set stays
+
+
 def test_code_command(home: Path) -> None:
     session = session_with(ScriptedAnswers(["```python\nprint('hi')\n```"]), home)
     shown = session.command("/code print hi")

@@ -116,3 +116,64 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tiny_checkpoint: Path, tm
     backends.open_backend(settings, progress=True)
     assert made == []  # under pytest stderr is captured, i.e. not a terminal
     assert capfd.readouterr().err == ""
+
+
+def _with_generation_config(src: Path, dst: Path, text: str) -> Path:
+    import shutil
+
+    shutil.copytree(src, dst)
+    (dst / "generation_config.json").write_text(text)
+    return dst
+
+
+def test_generation_config_sets_the_default_answer_length(
+    tiny_checkpoint: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("ARCTIC_HOME", str(tmp_path))
+    model = _with_generation_config(tiny_checkpoint, tmp_path / "m", '{"max_new_tokens": 3, "do_sample": true}')
+    local = LocalBackend(model, device="cpu")
+    assert local.max_new_tokens == 3
+    chosen = resolve({"model": str(model)}, env={})
+    params = backends.gen_params(chosen, local, seed=5)
+    assert (params.max_tokens, params.temperature, params.seed) == (3, 0.0, 5)  # do_sample is not taken
+    assert complete(local, CHAT, params).usage.completion_tokens <= 3
+    # a flag, the environment or the config file still win over the model's default
+    assert backends.gen_params(resolve({"max_tokens": 7}, env={}), local).max_tokens == 7
+    assert backends.gen_params(resolve({}, env={"ARCTIC_MAX_TOKENS": "9"}), local).max_tokens == 9
+    (tmp_path / "config.toml").write_text("max_tokens = 11\n")
+    assert backends.gen_params(resolve({}, env={}), local).max_tokens == 11
+    # a model without one keeps arctic's default
+    plain = LocalBackend(tiny_checkpoint, device="cpu")
+    assert plain.max_new_tokens is None
+    (tmp_path / "config.toml").unlink()
+    assert backends.gen_params(resolve({}, env={}), plain).max_tokens == 512
+
+
+def test_generation_config_eos_ids_also_stop(tiny_checkpoint: Path, tmp_path: Path) -> None:
+    plain = LocalBackend(tiny_checkpoint, device="cpu")
+    prompt = plain.tokenizer.encode_chat(CHAT)
+    ids = list(generate_tokens(plain.model, prompt, 20, stop_ids=plain.tokenizer.stop_ids))
+    assert ids and not set(ids) & plain.tokenizer.stop_ids  # greedy: its first token is ids[0]
+    model = _with_generation_config(tiny_checkpoint, tmp_path / "m", f'{{"eos_token_id": [{ids[0]}]}}')
+    local = LocalBackend(model, device="cpu")
+    assert ids[0] in local.tokenizer.stop_ids and plain.tokenizer.stop_ids < local.tokenizer.stop_ids
+    stopped = complete(local, CHAT, GenParams(max_tokens=20))
+    assert stopped.text == "" and stopped.usage.finish_reason == "stop"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"max_new_tokens": 0}', "max_new_tokens must be a positive integer, got 0"),
+        ('{"max_new_tokens": "lots"}', "max_new_tokens must be a positive integer, got 'lots'"),
+        ('{"eos_token_id": [2, "x"]}', "eos_token_id must be a token id or a list of them"),
+        ("{not json", "generation_config.json is not valid JSON"),
+        ("[1, 2]", "generation_config.json is not a JSON object"),
+    ],
+)
+def test_a_bad_generation_config_is_a_usage_error(
+    tiny_checkpoint: Path, tmp_path: Path, text: str, message: str
+) -> None:
+    model = _with_generation_config(tiny_checkpoint, tmp_path / "m", text)
+    with pytest.raises(UsageError, match=message):
+        LocalBackend(model, device="cpu")

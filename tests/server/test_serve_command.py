@@ -142,3 +142,31 @@ def test_without_the_serve_extra_it_says_what_to_install(tmp_path: Path) -> None
         "error: arctic serve needs starlette and uvicorn",
         "hint: pip install 'arctic-cli[serve]'",
     ]
+
+
+def test_requests_without_max_tokens_get_the_models_default(tmp_path: Path, monkeypatch) -> None:
+    """In process: `serve` hands the app the checkpoint's max_new_tokens unless told otherwise."""
+    from typer.testing import CliRunner
+
+    import arctic_cli.backends as backends
+    import arctic_cli.server.app as server_app
+    import arctic_cli.server.run as server_run
+    from arctic_cli.cli import app
+
+    sys.path.insert(0, str(HERE))
+    from scripted_backend import ScriptedBackend
+
+    backend = ScriptedBackend()
+    backend.max_new_tokens = 96  # type: ignore[attr-defined] # what LocalBackend reads from generation_config.json
+    given: list[int] = []
+    monkeypatch.setattr(backends, "open_backend", lambda settings, progress=False: backend)
+    monkeypatch.setattr(server_app, "create_app", lambda b, **kw: given.append(kw["max_tokens"]))
+    monkeypatch.setattr(server_run, "bind", lambda host, port: socket.socket())
+    monkeypatch.setattr(server_run, "url_of", lambda sock: "http://127.0.0.1:1/v1")
+    monkeypatch.setattr(server_run, "serve", lambda app, sock, log_level: None)
+    monkeypatch.setenv("ARCTIC_HOME", str(tmp_path))
+    monkeypatch.delenv("ARCTIC_MAX_TOKENS", raising=False)
+    for args, expected in (([], 96), (["--max-tokens", "40"], 40)):
+        result = CliRunner().invoke(app, ["serve", *args])
+        assert result.exit_code == 0, result.output
+        assert given[-1] == expected

@@ -12,6 +12,7 @@ from arctic_cli.train.trainer import (
     RouterStats,
     Tokenized,
     TrainConfig,
+    answer_budget,
     build_model,
     collate,
     lr_at,
@@ -107,12 +108,28 @@ def test_tiny_run_learns_exports_and_resumes(tmp_path: Path) -> None:
     prompt = tok.encode_chat([{"role": "user", "content": "Question: how many orders?"}])
     generated = list(generate_tokens(model, prompt, max_new_tokens=8))
     assert 1 <= len(generated) <= 8
+    # generation_config.json: what LocalBackend reads as the model's default answer length
+    from arctic_cli.engine.config import read_generation_config
+
+    generation = read_generation_config(out)
+    budget = generation.max_new_tokens
+    assert budget is not None and budget >= 32 and budget & (budget - 1) == 0  # a power of two
+    assert generation.eos_ids == tuple(model.config.eos_ids)
 
     # Resume: a longer run continues from the saved step instead of starting over.
     train(tiny_config(tmp_path, steps=25))
     log = [json.loads(line) for line in (tmp_path / "train_log.jsonl").read_text().splitlines()]
     starts = [r for r in log if r.get("event") == "start"]
     assert [s["step"] for s in starts] == [0, 20]
+
+
+def test_answer_budget_is_twice_the_longest_answer_to_a_power_of_two() -> None:
+    def answers(*lengths: int) -> list[Tokenized]:
+        return [Tokenized(list(range(10 + n)), 10) for n in lengths]
+
+    assert answer_budget(answers(20, 122, 7)) == 256  # 244 -> 256
+    assert answer_budget(answers(128)) == 256 and answer_budget(answers(129)) == 512
+    assert answer_budget(answers(20), at_least=512) == 512  # a fine-tune keeps its base's room
 
 
 def test_loss_svg_draws_both_series(tmp_path: Path) -> None:
