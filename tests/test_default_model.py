@@ -27,6 +27,10 @@ def test_builtin_model_is_installed_and_listed() -> None:
     config = json.loads((path / "config.json").read_text())
     assert config["model_type"] == "arctic"
     assert config["parallel_attn_mlp_res"] is True and config["num_experts_per_tok"] == 2
+    from arctic_cli.engine.config import read_generation_config
+
+    # answers up to 512 tokens: twice its longest trained one (137), to a power of two
+    assert read_generation_config(path).max_new_tokens == 512
     size = sum(f.stat().st_size for f in path.iterdir())
     assert size < 30 * 2**20  # the shipped files stay small
     models = json.loads(CliRunner().invoke(app, ["models", "--format", "json"]).stdout)["models"]

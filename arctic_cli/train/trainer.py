@@ -287,10 +287,17 @@ def load_checkpoint(run: Path, model: Any, opt: Any) -> int:
 
 def answer_budget(examples: Sequence[Tokenized], at_least: int | None = None) -> int:
     """The exported model's `max_new_tokens`: twice its longest trained answer (and `at_least`, a
-    fine-tuned model's former budget), to a power of two. Past that it was never taught to write
-    anything; what a lost model grows there is junk that costs seconds (docs/decisions.md)."""
+    fine-tuned model's former budget), up to a power of two. It was never taught to write more;
+    what a lost model grows past that is junk that costs seconds (docs/decisions.md)."""
     longest = max((len(t.ids) - t.n_prompt for t in examples), default=1)
     return max(1 << (2 * longest - 1).bit_length(), at_least or 0)
+
+
+def write_generation_config(out: Path, config: dict[str, Any], max_new_tokens: int) -> None:
+    """`out/generation_config.json` as Hugging Face writes it: greedy, and how long an answer may grow."""
+    generation = {"bos_token_id": config.get("bos_token_id"), "eos_token_id": config.get("eos_token_id"),
+                  "do_sample": False, "max_new_tokens": max_new_tokens}  # fmt: skip
+    (out / "generation_config.json").write_text(json.dumps(generation, indent=2) + "\n")
 
 
 def export(
@@ -311,9 +318,7 @@ def export(
     config["torch_dtype"] = dtype
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     if max_new_tokens is not None:
-        generation = {"bos_token_id": config["bos_token_id"], "eos_token_id": config["eos_token_id"],
-                      "do_sample": False, "max_new_tokens": max_new_tokens}  # fmt: skip
-        (out / "generation_config.json").write_text(json.dumps(generation, indent=2) + "\n")
+        write_generation_config(out, config, max_new_tokens)
     for name in ("tokenizer.json", "tokenizer_config.json"):
         shutil.copyfile(tokenizer_dir / name, out / name)
     return out

@@ -129,6 +129,7 @@ def test_answer_budget_is_twice_the_longest_answer_to_a_power_of_two() -> None:
 
     assert answer_budget(answers(20, 122, 7)) == 256  # 244 -> 256
     assert answer_budget(answers(128)) == 256 and answer_budget(answers(129)) == 512
+    assert answer_budget(answers(1)) == 2
     assert answer_budget(answers(20), at_least=512) == 512  # a fine-tune keeps its base's room
 
 
