@@ -214,10 +214,9 @@ class ChatSession:
 
         key = "remote_model" if self.settings.endpoint else "model"  # a remote server names its own
         new_settings = settings_mod.resolve({**self.flags, key: arg})
-        self._use_backend(self.load(new_settings), new_settings)  # a failed load keeps the old one
-        return Shown(
-            f"model: {self._backend.name} (context window {self._backend.context_window} tokens)"
-        )
+        backend = self.load(new_settings)  # a failed load raises and keeps the old one
+        self._use_backend(backend, new_settings)
+        return Shown(f"model: {backend.name} (context window {backend.context_window} tokens)")
 
     def cmd_save(self, arg: str) -> Shown:
         force = arg.endswith(" --force")
