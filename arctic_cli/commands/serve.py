@@ -78,11 +78,9 @@ def serve(
     sock = bind(host, port)  # before the (slow) load: a taken port fails at once
     try:
         backend = backends.open_backend(settings, progress=True)
+        defaults = backends.gen_params(settings, backend)  # for requests that leave them out
         app = create_app(
-            backend,
-            api_key=api_key,
-            max_tokens=backends.model_max_tokens(settings, backend) or settings.max_tokens,
-            temperature=settings.temperature,
+            backend, api_key=api_key, max_tokens=defaults.max_tokens, temperature=defaults.temperature
         )
     except BaseException:
         sock.close()

@@ -106,6 +106,10 @@ class ArcticConfig:
         return config
 
 
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
 def _check(config: ArcticConfig, source: str) -> None:
     positive = (
         "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
@@ -114,7 +118,7 @@ def _check(config: ArcticConfig, source: str) -> None:
     )  # fmt: skip
     for name in positive:
         value = getattr(config, name)
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        if not _positive_int(value):
             raise UsageError(f"{source}: {name} must be a positive integer, got {value!r}")
     if not isinstance(config.rope_theta, (int, float)) or config.rope_theta <= 0:
         raise UsageError(
@@ -165,7 +169,7 @@ def read_generation_config(model_dir: str | Path) -> GenerationConfig:
         return GenerationConfig()
     data = read_json_object(path)
     max_new = data.get("max_new_tokens")
-    if max_new is not None and (not isinstance(max_new, int) or isinstance(max_new, bool) or max_new <= 0):
+    if max_new is not None and not _positive_int(max_new):
         raise UsageError(f"{path}: max_new_tokens must be a positive integer, got {max_new!r}",
                          hint="fix it, or delete the key to use arctic's default")  # fmt: skip
     eos = data.get("eos_token_id")

@@ -167,6 +167,8 @@ def test_generation_config_eos_ids_also_stop(tiny_checkpoint: Path, tmp_path: Pa
         ('{"max_new_tokens": 0}', "max_new_tokens must be a positive integer, got 0"),
         ('{"max_new_tokens": "lots"}', "max_new_tokens must be a positive integer, got 'lots'"),
         ('{"eos_token_id": [2, "x"]}', "eos_token_id must be a token id or a list of them"),
+        ('{"eos_token_id": true}', "eos_token_id must be a token id or a list of them"),
+        ('{"max_new_tokens": true}', "max_new_tokens must be a positive integer, got True"),
         ("{not json", "generation_config.json is not valid JSON"),
         ("[1, 2]", "generation_config.json is not a JSON object"),
     ],

@@ -144,7 +144,7 @@ def test_without_the_serve_extra_it_says_what_to_install(tmp_path: Path) -> None
     ]
 
 
-def test_requests_without_max_tokens_get_the_models_default(tmp_path: Path, monkeypatch) -> None:
+def test_requests_without_max_tokens_get_the_models_default(tmp_path: Path, monkeypatch, backend) -> None:
     """In process: `serve` hands the app the checkpoint's max_new_tokens unless told otherwise."""
     from typer.testing import CliRunner
 
@@ -153,10 +153,6 @@ def test_requests_without_max_tokens_get_the_models_default(tmp_path: Path, monk
     import arctic_cli.server.run as server_run
     from arctic_cli.cli import app
 
-    sys.path.insert(0, str(HERE))
-    from scripted_backend import ScriptedBackend
-
-    backend = ScriptedBackend()
     backend.max_new_tokens = 96  # type: ignore[attr-defined] # what LocalBackend reads from generation_config.json
     given: list[int] = []
     monkeypatch.setattr(backends, "open_backend", lambda settings, progress=False: backend)
