@@ -7,7 +7,8 @@ model writes must fit the schema and the query where it stands (see `Checker`): 
 FROM/JOIN, the qualified table's columns after `alias.`, and unqualified columns from the tables
 the query reads. Names must be spelled as the schema spells them and SQL words in upper or lower
 case, so a confused model cannot wander into `AcCounTs`; functions come from a list of common
-portable ones (pass --no-constrain to let a strong model use dialect-only ones).
+portable ones (pass --no-constrain to let a strong model use dialect-only ones), less, on a SQLite
+schema, those SQLite cannot call (`VARIANCE`: see sql/validate.py, `functions_sqlite_lacks`).
 A string literal must be a value the question mentions (a run of its words), a value the schema
 lists for some column (`Column.values`), either wrapped in LIKE's `%`, or a date/number-like
 string (`'2024-03-01'`): a small model copies values badly (`country = 'Ireland'` for a question
@@ -114,6 +115,8 @@ _ONE_ARG = frozenset(  # (`CHAR_LENGTH(CHAR_LENGTH(x, y, ...`)
     """sum avg total median stddev variance first_value last_value abs sign sqrt exp ln floor ceil
     ceiling length char_length lower upper typeof""".split()  # noqa: SIM905
 )
+# Window functions that exist only with OVER (`ROW_NUMBER()` alone: "misuse of window function")
+_WINDOW_ONLY = frozenset("row_number rank dense_rank ntile lag lead first_value last_value".split())  # noqa: SIM905
 _PUNCTUATION = frozenset("(),.*=<>!+-/%|;'\"`")  # outside strings, besides letters, digits, spaces
 _OPERATOR_PAIRS = frozenset({"<=", "<>", ">=", "!=", "||", "::"})  # a second operator character
 _FREE_AFTER = frozenset({"as", "with", "recursive"})  # the next word names something new
@@ -178,7 +181,12 @@ class Vocabulary:
 def vocabulary(schema: Schema) -> Vocabulary:
     """The words a query on `schema` may use (names as the schema spells them)."""
     keywords = {w for k in _KEYWORDS for w in _spellings(k)}
-    functions = {w for f in _FUNCTIONS for w in _spellings(f)}
+    callable_ = _FUNCTIONS
+    if schema.dialect == "sqlite":  # what the engine lacks, the validator rejects: never offer it
+        from arctic_cli.sql.validate import functions_sqlite_lacks
+
+        callable_ = _FUNCTIONS - functions_sqlite_lacks(_FUNCTIONS)
+    functions = {w for f in callable_ for w in _spellings(f)}
     tables: set[str] = set()
     columns: dict[str, set[str]] = {}
     qualifiers = {"main", "MAIN"}
@@ -223,6 +231,7 @@ class Frame:
     # AND/OR, a comma or another keyword
     between: bool = False  # BETWEEN waits for its AND: no comma (`x BETWEEN 1, 2`)
     shadowed: dict[str, str] = field(default_factory=dict)  # aliases it redefined: their outer table
+    ordering: bool = False  # an ORDER BY inside these parentheses (OVER, WITHIN GROUP): ASC may come
 
     def copy(self) -> Frame:
         return replace(
@@ -258,6 +267,7 @@ class LexState:
     literal: str = ""  # the string literal being typed, unescaped (mode "'" and "'?")
     compared: str = ""  # the column the literal is compared to (`status = '...'`)
     closed: bool = False  # after `;`: only the end may follow
+    over: bool = False  # a window-only function's `)` just closed: OVER must follow
     ok: bool = True  # False once a word broke the rules
 
     @property
@@ -607,6 +617,11 @@ class Checker:
         q = self._query(state)
         return q is None or state.frames[q].stage < 2
 
+    def _row_by_row(self, state: LexState) -> bool:
+        """In a clause that looks at one row at a time (a JOIN's ON, WHERE, GROUP BY)."""
+        q = self._query(state)
+        return q is not None and state.frames[q].stage in (2, 3, 4)
+
     @staticmethod
     def _in_aggregate(state: LexState) -> bool:
         """Inside an aggregate's parentheses (up to the query they belong to)."""
@@ -672,6 +687,8 @@ class Checker:
             return stage == 7
         if kw == "by":
             return prev in ("group", "order", "partition")
+        if kw in ("asc", "desc", "nulls"):  # only where things are ordered: `CHAR_LENGTH(x ASC)` is junk
+            return stage == _CLAUSES["order"] or frame.ordering
         if kw in _SET_OPS:
             return stage >= 2 and leaving_from
         if kw in _COMPARING and (prev == "is" or (prev == "not" and state.prev2.lower() == "is")):
@@ -694,6 +711,8 @@ class Checker:
         self, state: LexState, word: str, next_char: str | None, quoted: bool = False
     ) -> bool:
         """Whether `word`, completed where `state` stands, is allowed (next_char None: any)."""
+        if state.over:
+            return not quoted and word.lower() == "over"
         qualifier = state.qualifier
         if qualifier is not None:
             if (
@@ -762,6 +781,8 @@ class Checker:
 
     def _known_ok(self, state: LexState, word: str, next_char: str | None, quoted: bool) -> bool:
         """A vocabulary word (SQL word, function, table, column) in an expression or clause."""
+        if state.over:
+            return not quoted and word.lower() == "over"
         if next_char not in (None, "(") and word in self.functions:
             return False
         if not self._may_start(state, word):
@@ -776,8 +797,8 @@ class Checker:
         if word in self.functions and len(state.frames) > MAX_DEPTH:
             return False  # its `(` would nest too deep
         call = next_char == "(" or word not in self.all_column_set  # (a column may be `Count`)
-        if lower in _AGGREGATES and call and self._in_aggregate(state):
-            return False  # SUM(MAX(x)) is no SQL
+        if lower in _AGGREGATES and call and (self._in_aggregate(state) or self._row_by_row(state)):
+            return False  # SUM(MAX(x)) is no SQL, nor `WHERE COUNT(*) > 2` or `GROUP BY SUM(x)`
         if word in self.tables and word not in self.all_column_set and next_char not in (None, "."):
             return False  # a table in an expression only qualifies a column: `orders.id`
         if not quoted and lower in _KEYWORDS:
@@ -797,6 +818,7 @@ class Checker:
         was_table = state.after_table
         table_pos = self._table_position(state) or self._schema_qualified_table(state, word)
         state.ok = not state.typed and self._judge(state, word, next_char, quoted)
+        state.over = False
         lower = word.lower()
         state.typed = (
             state.prev.lower() in _EXPR_AFTER
@@ -893,6 +915,8 @@ class Checker:
             frame.ctes = True
         elif lower in _CLAUSES and frame.stage > 0:
             frame.stage = max(frame.stage, _CLAUSES[lower])  # (FROM in EXTRACT: no new clause)
+        elif lower == "order":  # OVER (ORDER BY ...), WITHIN GROUP (ORDER BY ...)
+            frame.ordering = True
         elif lower in _SET_OPS:
             state.frames[-1] = Frame()
         elif lower == "case":
@@ -971,6 +995,8 @@ class Checker:
         if state.qualifier is not None and ch == "*":
             state.qualifier = None  # `T1.*`
         self._finish_word(state, ch)
+        if state.over and not ch.isspace():
+            state.ok = False  # `ROW_NUMBER(),`: OVER must follow
         if not state.ok or ch.isspace():
             return
         prev = state.prev.lower()
@@ -1032,6 +1058,7 @@ class Checker:
                 popped = state.frames.pop()
                 state.aliases.update(popped.shadowed)
                 state.after_table = popped.derived
+                state.over = popped.opener in _WINDOW_ONLY
             state.prev2, state.prev = state.prev, ch
         elif ch == ";":
             state.ok = self.complete(state)
@@ -1073,6 +1100,7 @@ class Checker:
             and state.cases == 0
             and not state.word
             and not state.typed
+            and not state.over
             and state.qualifier is None
             and (
                 state.prev.lower() not in _OPEN_ENDED

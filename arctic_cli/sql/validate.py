@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from arctic_cli.sql.schema import Schema
@@ -384,9 +385,75 @@ def _validate(
         # unknown tables make every column look unknown: report the tables alone
         if not table_errors and isinstance(tree, exp.Query):
             errors += check_columns(tree, ms, dialect, sql)
+        if not errors and dialect == schema.dialect == "sqlite":
+            errors += check_with_sqlite(tree, schema)
     if errors:
         return Validation(sql.strip(), dialect, False, errors, tree)
     pretty, problem = transpile(tree, target)
     if problem is not None or pretty is None:
         return Validation(sql.strip(), dialect, False, [problem] if problem else [], tree)
     return Validation(pretty, target, True, [], tree)
+
+
+_SQLITE_KINDS = (("no such column", "unknown_column"), ("no such table", "unknown_table"),
+                 ("ambiguous column", "ambiguous_column"))  # fmt: skip
+
+
+def check_with_sqlite(tree: exp.Expr, schema: Schema) -> list[SqlError]:
+    """Have SQLite compile the statement (EXPLAIN: nothing runs) in an empty in-memory copy of the
+    schema: it rejects what sqlglot lets through, such as an aggregate in WHERE, a window function
+    without OVER, or a function SQLite lacks (`VARIANCE`). A schema SQLite cannot rebuild (two
+    tables that differ only in case, ...) skips the check; it never makes a statement invalid."""
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        try:
+            for db in sorted({t.db for t in schema.tables if t.db} - {"main", "temp"}):
+                conn.execute(f"ATTACH DATABASE ':memory:' AS {db}")
+            for t in schema.tables:  # typeless columns: types do not decide what compiles
+                conn.execute(f"CREATE TABLE {t.qualified} ({', '.join(c.name for c in t.columns)})")
+        except sqlite3.Error:
+            return []
+        try:
+            conn.execute("EXPLAIN " + tree.sql(dialect="sqlite"))
+        except sqlite3.OperationalError as e:
+            reason = str(e)
+            kind = next((k for start, k in _SQLITE_KINDS if reason.startswith(start)), "execution")
+            return [SqlError(kind, f"SQLite rejects the query: {reason}")]
+        except sqlite3.Error:  # it compiled; only its `?` parameters are unbound
+            return []
+        return []
+    finally:
+        conn.close()
+
+
+@lru_cache(maxsize=4)
+def functions_sqlite_lacks(names: frozenset[str]) -> frozenset[str]:
+    """Which of the functions `names` SQLite (the one here) cannot call, after sqlglot's rewrites
+    for SQLite (`IF` becomes `IIF`, `GREATEST` `MAX`): `VARIANCE`, `DATE_TRUNC`, `CONCAT` before
+    SQLite 3.44, ... `check_with_sqlite` would reject them; the SQL constraint does not offer them."""
+    import sqlite3
+
+    import sqlglot
+
+    conn = sqlite3.connect(":memory:")
+    lacking = set()
+    try:
+        conn.execute("CREATE TABLE t (a, b, c)")
+        for name in sorted(names):
+            for args in ("a", "a, b", "a, b, c"):  # the first arity both sqlglot and SQLite take
+                try:
+                    sql = sqlglot.parse_one(f"SELECT {name}({args}) FROM t", read="sqlite")
+                    conn.execute("EXPLAIN " + sql.sql(dialect="sqlite"))
+                    break
+                except sqlite3.OperationalError as e:
+                    if str(e).startswith("no such function"):
+                        lacking.add(name)
+                        break  # (else: another arity, or a window function without OVER)
+                except Exception:  # noqa: BLE001, S112 - sqlglot refuses this arity: try the next
+                    continue
+    finally:
+        conn.close()
+    return frozenset(lacking)
+

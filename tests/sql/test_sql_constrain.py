@@ -186,6 +186,19 @@ def test_strings_numbers_and_prose_are_left_alone(hook: SchemaConstraint) -> Non
     assert hook.masked == 0
 
 
+def test_a_sqlite_schema_offers_only_functions_sqlite_can_call(shop: Schema) -> None:
+    from arctic_cli.sql.constrain import Checker, LexState, vocabulary
+
+    def ok(schema: Schema, text: str) -> bool:
+        return Checker(vocabulary(schema), schema.dialect).feed(LexState(), text + " ").ok
+
+    postgres = Schema(shop.tables, "postgres")
+    for call in ("VARIANCE(price)", "STDDEV(price)", "DATE_TRUNC('month', price)", "NOW()"):
+        assert not ok(shop, f"SELECT {call} FROM products")  # SQLite: "no such function"
+        assert ok(postgres, f"SELECT {call} FROM products")
+    assert ok(shop, "SELECT IIF(price > 1, 1, 0), IF(price > 1, 1, 0), ROUND(AVG(price), 2) FROM products")
+
+
 def _typed_to_the_end(schema: Schema, question: str, sql: str) -> bool:
     """Whether the constraint for `question` lets `sql` be typed character by character and end."""
     from arctic_cli.sql.constrain import Checker, LexState, Literals, vocabulary
@@ -535,6 +548,16 @@ JUNK = [
     "SELECT name FROM customers AS Tschedule_customer_id",  # a table's alias is short
     "SELECT LENGTH(name, id) FROM customers",  # one argument
     "SELECT SUM(id, 2) FROM orders",
+    # what SQLite will not compile (stop 16: validation now asks it; the grammar keeps clear)
+    "SELECT COUNT(*) FROM orders WHERE COUNT(*) > 2",  # an aggregate in WHERE,
+    "SELECT status FROM orders GROUP BY MAX(id)",  # in GROUP BY,
+    "SELECT c.name FROM customers c JOIN orders o ON COUNT(o.id) > 1",  # in ON
+    "SELECT ROW_NUMBER() FROM orders",  # a window-only function without OVER
+    "SELECT LAG(id), id FROM orders",
+    "SELECT FIRST_VALUE(id) AS f FROM orders",
+    "SELECT LENGTH(name ASC) FROM customers",  # ASC where nothing is ordered
+    "SELECT name FROM customers WHERE id DESC",
+    "SELECT VARIANCE(id) FROM orders",  # a function SQLite lacks
 ]
 
 
@@ -559,6 +582,9 @@ def test_structural_junk_is_refused(shop: Schema, junk: str) -> None:
         "SELECT name FROM customers WHERE id NOT IN (SELECT customer_id FROM orders WHERE customer_id IS NOT NULL)",
         "WITH big AS (SELECT customer_id FROM orders WHERE id > 100), small AS (SELECT id FROM customers) SELECT COUNT(*) FROM big",
         "SELECT name, ROW_NUMBER() OVER (PARTITION BY name ORDER BY id) FROM customers",
+        "SELECT name, RANK() OVER (ORDER BY id DESC) AS r FROM customers ORDER BY COUNT(*) DESC, name ASC",
+        "SELECT status FROM orders WHERE id > (SELECT MAX(id) FROM orders) GROUP BY status HAVING COUNT(*) > 1",
+        "SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.id WHERE o.id IN (SELECT MIN(id) FROM orders)",
         "SELECT CASE WHEN id > 10 THEN 'big' ELSE 'small' END AS size FROM orders ORDER BY size LIMIT 5 OFFSET 2",
         "SELECT name FROM customers UNION ALL SELECT name FROM customers",
         "SELECT COUNT(DISTINCT customer_id) FROM orders WHERE id BETWEEN 1 AND 2.5",

@@ -50,16 +50,21 @@ def test_gives_up_after_max_repairs_with_the_best_attempt(shop: schema_mod.Schem
 
 def test_execution_errors_are_repaired(shop_db: Path) -> None:
     schema = schema_mod.load(db=shop_db)
-    backend = Scripted(["SELECT nosuchfn(id) FROM orders", "SELECT COUNT(*) AS n FROM orders"])
+    # it compiles (validation passes) and fails only when it runs
+    backend = Scripted(["SELECT ABS(-9223372036854775807 - 1) FROM orders", "SELECT COUNT(*) AS n FROM orders"])
     result = generate_sql(
         Request("q", schema, "sqlite"), backend, GenParams(), executor=executor_for(schema, 5, 10)
     )
     assert result.valid and result.attempts == 2
     assert result.result is not None and result.result.rows == [[12]]
-    assert (
-        "- the database rejected the query: no such function: NOSUCHFN"
-        in backend.calls[1][0][2]["content"]
-    )
+    assert "- the database rejected the query: integer overflow" in backend.calls[1][0][2]["content"]
+
+
+def test_what_sqlite_will_not_compile_is_repaired_without_running_it(shop: schema_mod.Schema) -> None:
+    backend = Scripted(["SELECT COUNT(*) FROM orders WHERE COUNT(*) > 2", "SELECT COUNT(*) FROM orders"])
+    result = generate_sql(Request("q", shop, "sqlite"), backend, GenParams())
+    assert result.valid and result.attempts == 2
+    assert "- SQLite rejects the query: misuse of aggregate: COUNT()" in backend.calls[1][0][2]["content"]
 
 
 def test_json_shape(shop: schema_mod.Schema) -> None:

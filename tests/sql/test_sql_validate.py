@@ -216,3 +216,36 @@ def test_quoted_and_schema_qualified_names() -> None:
     assert kinds(validate("SELECT * FROM sales.order_items", schema, "postgres")) == [
         "unknown_table"
     ]
+
+
+@pytest.mark.parametrize(
+    ("sql", "reason"),
+    [
+        ("SELECT COUNT(*) FROM orders WHERE COUNT(*) > 2", "misuse of aggregate: COUNT()"),
+        ("SELECT customer_id FROM orders GROUP BY COUNT(*)", "aggregate functions are not allowed in the GROUP BY"),
+        ("SELECT FIRST_VALUE(id) FROM orders", "misuse of window function FIRST_VALUE()"),
+        ("SELECT VARIANCE(price) FROM products", "no such function: VARIANCE"),
+    ],
+)
+def test_sqlite_compiles_what_sqlglot_lets_through(shop: Schema, sql: str, reason: str) -> None:
+    result = validate(sql, shop, "sqlite")
+    assert kinds(result) == ["execution"] and result.errors[0].message.startswith(f"SQLite rejects the query: {reason}")
+    # other dialects have no engine here to ask: sqlglot's checks alone, which let it through
+    assert validate(sql, Schema(shop.tables, "postgres"), "postgres").valid
+
+
+def test_sqlite_check_runs_nothing_and_lets_valid_sql_through(shop: Schema) -> None:
+    assert validate("SELECT * FROM orders WHERE id = ?", shop, "sqlite").valid  # a parameter is fine
+    assert validate("SELECT ABS(-9223372036854775807 - 1) FROM orders", shop, "sqlite").valid  # fails only when run
+    ok = "SELECT customer_id, COUNT(*) FROM orders GROUP BY customer_id HAVING COUNT(*) > 2"
+    assert validate(ok, shop, "sqlite").valid
+
+
+def test_sqlite_check_with_schema_qualified_and_unbuildable_schemas() -> None:
+    ddl = "CREATE TABLE sales.orders (id INT, total REAL); CREATE TABLE main.notes (id INT)"
+    schema = Schema(parse_ddl(ddl, "sqlite"), "sqlite")
+    assert validate("SELECT o.id FROM sales.orders AS o JOIN main.notes AS n ON n.id = o.id", schema, "sqlite").valid
+    assert kinds(validate("SELECT id FROM sales.orders WHERE SUM(total) > 1", schema, "sqlite")) == ["execution"]
+    # two tables SQLite cannot tell apart (names differ only in case): the check is skipped, not failed
+    twins = Schema(parse_ddl('CREATE TABLE "T" (a INT); CREATE TABLE "t" (b INT)', "sqlite"), "sqlite")
+    assert validate('SELECT a FROM "T"', twins, "sqlite").valid
