@@ -8,7 +8,8 @@ FROM/JOIN, the qualified table's columns after `alias.`, and unqualified columns
 the query reads. Names must be spelled as the schema spells them and SQL words in upper or lower
 case, so a confused model cannot wander into `AcCounTs`; functions come from a list of common
 portable ones (pass --no-constrain to let a strong model use dialect-only ones), less, on a SQLite
-schema, those SQLite cannot call (`VARIANCE`: see sql/validate.py, `functions_sqlite_lacks`).
+schema, the functions and words SQLite cannot compile (`VARIANCE`, `INTERVAL`: see sql/validate.py,
+`sqlite_lacks`).
 A string literal must be a value the question mentions (a run of its words), a value the schema
 lists for some column (`Column.values`), either wrapped in LIKE's `%`, or a date/number-like
 string (`'2024-03-01'`): a small model copies values badly (`country = 'Ireland'` for a question
@@ -180,13 +181,13 @@ class Vocabulary:
 
 def vocabulary(schema: Schema) -> Vocabulary:
     """The words a query on `schema` may use (names as the schema spells them)."""
-    keywords = {w for k in _KEYWORDS for w in _spellings(k)}
-    callable_ = _FUNCTIONS
+    lacking: frozenset[str] = frozenset()
     if schema.dialect == "sqlite":  # what the engine lacks, the validator rejects: never offer it
-        from arctic_cli.sql.validate import functions_sqlite_lacks
+        from arctic_cli.sql.validate import sqlite_lacks
 
-        callable_ = _FUNCTIONS - functions_sqlite_lacks(_FUNCTIONS)
-    functions = {w for f in callable_ for w in _spellings(f)}
+        lacking = sqlite_lacks(_FUNCTIONS)
+    keywords = {w for k in _KEYWORDS - lacking for w in _spellings(k)}
+    functions = {w for f in _FUNCTIONS - lacking for w in _spellings(f)}
     tables: set[str] = set()
     columns: dict[str, set[str]] = {}
     qualifiers = {"main", "MAIN"}
@@ -683,6 +684,8 @@ class Checker:
             )
         if kw == "limit":
             return 2 <= stage <= 6 and leaving_from
+        if kw == "window":  # a clause of named windows (`WINDOW w AS (...)`), after FROM ... HAVING
+            return 2 <= stage <= 5 and leaving_from
         if kw == "offset":
             return stage == 7
         if kw == "by":
@@ -696,7 +699,10 @@ class Checker:
         if kw in _COMPARING and frame.compared:
             return False  # `a > 4 BETWEEN ...`, `x IS 4 IS 5` (see _punctuation)
         if kw in ("left", "right") and next_char in (None, "("):
-            return True  # LEFT(text, n)
+            if not state.operand:
+                return True  # LEFT(text, n)
+            if next_char == "(":
+                return False  # `20 LEFT(`: a call right after an operand (LEFT JOIN: below)
         if kw in ("on", "using"):
             return stage == 2 and frame.join_open
         if kw in _FROM_WORDS:
@@ -1018,7 +1024,8 @@ class Checker:
         elif state.after_table:
             state.ok = ch in ",);`"  # `FROM orders =` is junk
         elif state.typed:
-            state.ok = ch in "'("  # `DATE '2024-01-01'`, `date(x)`; not `GROUP BY date`
+            # `DATE '2024-01-01'`, `date(x)`, `CAST(`; not `GROUP BY date` nor `CAST'1'`
+            state.ok = ch in ("(" if state.prev.lower() == "cast" else "'(")
         state.after_table = state.typed = False
         if not state.ok:
             return

@@ -428,32 +428,69 @@ def check_with_sqlite(tree: exp.Expr, schema: Schema) -> list[SqlError]:
         conn.close()
 
 
-@lru_cache(maxsize=4)
-def functions_sqlite_lacks(names: frozenset[str]) -> frozenset[str]:
-    """Which of the functions `names` SQLite (the one here) cannot call, after sqlglot's rewrites
-    for SQLite (`IF` becomes `IIF`, `GREATEST` `MAX`): `VARIANCE`, `DATE_TRUNC`, `CONCAT` before
-    SQLite 3.44, ... `check_with_sqlite` would reject them; the SQL constraint does not offer them."""
+# SQL words and a short query that needs each: `sqlite_lacks` has SQLite compile them
+_WORD_PROBES = {
+    "interval": "SELECT a - INTERVAL '3 days' FROM t",
+    "within": "SELECT MAX(a) WITHIN GROUP (ORDER BY a) FROM t",
+    "extract": "SELECT EXTRACT(YEAR FROM a) FROM t",
+    "any": "SELECT a FROM t WHERE a = ANY (SELECT a FROM t)",
+    "some": "SELECT a FROM t WHERE a = SOME (SELECT a FROM t)",
+    "qualify": "SELECT a FROM t QUALIFY ROW_NUMBER() OVER (ORDER BY a) = 1",
+    "fetch": "SELECT a FROM t FETCH FIRST 3 ROWS ONLY",
+    "filter": "SELECT COUNT(*) FILTER (WHERE a > 1) FROM t",
+    "window": "SELECT a FROM t WINDOW w AS (ORDER BY a)",
+    "nulls": "SELECT a FROM t ORDER BY a NULLS LAST",
+    "ilike": "SELECT a FROM t WHERE a ILIKE 'x%'",
+}
+
+
+def _sqlite_rejects(conn: Any, sql: str) -> str | None:
+    """SQLite's reason for not compiling `sql` (read as SQLite by sqlglot, written back for it),
+    or None when it compiles. ValueError when sqlglot cannot read it."""
     import sqlite3
 
     import sqlglot
+
+    try:
+        tree = sqlglot.parse_one(sql, read="sqlite")
+    except Exception as e:  # noqa: BLE001 - sqlglot's parse errors, and its builders' failures
+        raise ValueError(sql) from e
+    try:
+        conn.execute("EXPLAIN " + tree.sql(dialect="sqlite"))
+    except sqlite3.OperationalError as e:
+        return str(e)
+    return None
+
+
+@lru_cache(maxsize=4)
+def sqlite_lacks(functions: frozenset[str]) -> frozenset[str]:
+    """Which of the function names `functions` and of the SQL words in `_WORD_PROBES` SQLite (the
+    one here) cannot compile, after sqlglot's rewrites for SQLite (`IF` becomes `IIF`, `FETCH
+    FIRST` `LIMIT`): `VARIANCE`, `DATE_TRUNC`, `INTERVAL`, `ANY (subquery)`, `CONCAT` before
+    SQLite 3.44 ... `check_with_sqlite` would reject them; the SQL constraint does not offer them."""
+    import sqlite3
 
     conn = sqlite3.connect(":memory:")
     lacking = set()
     try:
         conn.execute("CREATE TABLE t (a, b, c)")
-        for name in sorted(names):
+        for name in sorted(functions):
             for args in ("a", "a, b", "a, b, c"):  # the first arity both sqlglot and SQLite take
                 try:
-                    sql = sqlglot.parse_one(f"SELECT {name}({args}) FROM t", read="sqlite")
-                    conn.execute("EXPLAIN " + sql.sql(dialect="sqlite"))
-                    break
-                except sqlite3.OperationalError as e:
-                    if str(e).startswith("no such function"):
-                        lacking.add(name)
-                        break  # (else: another arity, or a window function without OVER)
-                except Exception:  # noqa: BLE001, S112 - sqlglot refuses this arity: try the next
+                    reason = _sqlite_rejects(conn, f"SELECT {name}({args}) FROM t")
+                except ValueError:
                     continue
+                if reason is not None and reason.startswith("no such function"):
+                    lacking.add(name)
+                    break
+                if reason is None:
+                    break  # (else: another arity, or a window function without OVER)
+        for word, probe in _WORD_PROBES.items():
+            try:
+                if _sqlite_rejects(conn, probe) is not None:
+                    lacking.add(word)
+            except ValueError:  # sqlglot cannot read it as SQLite: validation calls it a syntax error
+                lacking.add(word)
     finally:
         conn.close()
     return frozenset(lacking)
-

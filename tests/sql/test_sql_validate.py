@@ -225,6 +225,7 @@ def test_quoted_and_schema_qualified_names() -> None:
         ("SELECT customer_id FROM orders GROUP BY COUNT(*)", "aggregate functions are not allowed in the GROUP BY"),
         ("SELECT FIRST_VALUE(id) FROM orders", "misuse of window function FIRST_VALUE()"),
         ("SELECT VARIANCE(price) FROM products", "no such function: VARIANCE"),
+        ("SELECT id FROM orders WHERE order_date > DATE('now') - INTERVAL '3 days'", 'near "\'3\'": syntax error'),
     ],
 )
 def test_sqlite_compiles_what_sqlglot_lets_through(shop: Schema, sql: str, reason: str) -> None:
