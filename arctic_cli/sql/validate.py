@@ -403,7 +403,7 @@ def check_with_sqlite(tree: exp.Expr, schema: Schema) -> list[SqlError]:
     """Have SQLite compile the statement (EXPLAIN: nothing runs) in an empty in-memory copy of the
     schema: it rejects what sqlglot lets through, such as an aggregate in WHERE, a window function
     without OVER, or a function SQLite lacks (`VARIANCE`). A schema SQLite cannot rebuild (two
-    tables that differ only in case, ...) skips the check; it never makes a statement invalid."""
+    tables that differ only in case, ...) skips the check rather than blame the statement."""
     import sqlite3
 
     conn = sqlite3.connect(":memory:")
@@ -415,17 +415,27 @@ def check_with_sqlite(tree: exp.Expr, schema: Schema) -> list[SqlError]:
                 conn.execute(f"CREATE TABLE {t.qualified} ({', '.join(c.name for c in t.columns)})")
         except sqlite3.Error:
             return []
-        try:
-            conn.execute("EXPLAIN " + tree.sql(dialect="sqlite"))
-        except sqlite3.OperationalError as e:
-            reason = str(e)
-            kind = next((k for start, k in _SQLITE_KINDS if reason.startswith(start)), "execution")
-            return [SqlError(kind, f"SQLite rejects the query: {reason}")]
-        except sqlite3.Error:  # it compiled; only its `?` parameters are unbound
-            return []
-        return []
+        reason = _sqlite_rejects(conn, tree)
     finally:
         conn.close()
+    if reason is None:
+        return []
+    kind = next((k for start, k in _SQLITE_KINDS if reason.startswith(start)), "execution")
+    return [SqlError(kind, f"SQLite rejects the query: {reason}")]
+
+
+def _sqlite_rejects(conn: Any, tree: exp.Expr) -> str | None:
+    """SQLite's reason for not compiling the statement (as sqlglot writes it for SQLite), or None
+    when it compiles (unbound `?` parameters are no reason)."""
+    import sqlite3
+
+    try:
+        conn.execute("EXPLAIN " + tree.sql(dialect="sqlite"))
+    except sqlite3.OperationalError as e:
+        return str(e)
+    except sqlite3.Error:  # it compiled; only its parameters are unbound
+        return None
+    return None
 
 
 # SQL words and a short query that needs each: `sqlite_lacks` has SQLite compile them
@@ -444,22 +454,15 @@ _WORD_PROBES = {
 }
 
 
-def _sqlite_rejects(conn: Any, sql: str) -> str | None:
-    """SQLite's reason for not compiling `sql` (read as SQLite by sqlglot, written back for it),
-    or None when it compiles. ValueError when sqlglot cannot read it."""
-    import sqlite3
-
+def _probe(conn: Any, sql: str) -> str | None:
+    """`_sqlite_rejects` for SQL text read as SQLite; ValueError when sqlglot cannot read it."""
     import sqlglot
 
     try:
         tree = sqlglot.parse_one(sql, read="sqlite")
     except Exception as e:  # noqa: BLE001 - sqlglot's parse errors, and its builders' failures
         raise ValueError(sql) from e
-    try:
-        conn.execute("EXPLAIN " + tree.sql(dialect="sqlite"))
-    except sqlite3.OperationalError as e:
-        return str(e)
-    return None
+    return _sqlite_rejects(conn, tree)
 
 
 @lru_cache(maxsize=4)
@@ -477,7 +480,7 @@ def sqlite_lacks(functions: frozenset[str]) -> frozenset[str]:
         for name in sorted(functions):
             for args in ("a", "a, b", "a, b, c"):  # the first arity both sqlglot and SQLite take
                 try:
-                    reason = _sqlite_rejects(conn, f"SELECT {name}({args}) FROM t")
+                    reason = _probe(conn, f"SELECT {name}({args}) FROM t")
                 except ValueError:
                     continue
                 if reason is not None and reason.startswith("no such function"):
@@ -487,7 +490,7 @@ def sqlite_lacks(functions: frozenset[str]) -> frozenset[str]:
                     break  # (else: another arity, or a window function without OVER)
         for word, probe in _WORD_PROBES.items():
             try:
-                if _sqlite_rejects(conn, probe) is not None:
+                if _probe(conn, probe) is not None:
                     lacking.add(word)
             except ValueError:  # sqlglot cannot read it as SQLite: validation calls it a syntax error
                 lacking.add(word)
