@@ -98,10 +98,12 @@ class ChatSession:
     transcript: list[tuple[str, str]] = field(default_factory=list)  # (who, Markdown text)
     schema: Any = None  # an arctic_cli.sql.schema.Schema once /schema or /db loaded one
     _backend: Backend | None = None
-    _max_tokens_set: bool = False  # by `/set max_tokens`: a model's own default no longer applies
+    _max_tokens_set: bool = field(default=False, init=False)  # by `/set max_tokens`: a model's
+    # own default no longer applies
+    _max_tokens: int = field(default=0, init=False)  # from the settings: for a model with no default
 
     def __post_init__(self) -> None:
-        self._max_tokens = self.params.max_tokens  # from the settings, for a model with no default
+        self._max_tokens = self.params.max_tokens
 
     @property
     def backend(self) -> Backend:

@@ -157,7 +157,8 @@ def test_requests_without_max_tokens_get_the_models_default(tmp_path: Path, monk
     given: list[int] = []
     monkeypatch.setattr(backends, "open_backend", lambda settings, progress=False: backend)
     monkeypatch.setattr(server_app, "create_app", lambda b, **kw: given.append(kw["max_tokens"]))
-    monkeypatch.setattr(server_run, "bind", lambda host, port: socket.socket())
+    sockets: list[socket.socket] = []
+    monkeypatch.setattr(server_run, "bind", lambda host, port: sockets.append(socket.socket()) or sockets[-1])
     monkeypatch.setattr(server_run, "url_of", lambda sock: "http://127.0.0.1:1/v1")
     monkeypatch.setattr(server_run, "serve", lambda app, sock, log_level: None)
     monkeypatch.setenv("ARCTIC_HOME", str(tmp_path))
@@ -166,3 +167,5 @@ def test_requests_without_max_tokens_get_the_models_default(tmp_path: Path, monk
         result = CliRunner().invoke(app, ["serve", *args])
         assert result.exit_code == 0, result.output
         assert given[-1] == expected
+    for sock in sockets:  # (the real server closes its socket when it stops)
+        sock.close()
