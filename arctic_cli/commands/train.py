@@ -12,6 +12,21 @@ from arctic_cli import output
 from arctic_cli.errors import UsageError
 
 
+def _shape(init_from: Path | None, size: str | None) -> dict[str, object]:
+    """The model's shape: a named size, or for a fine-tune the shape of the model it starts from."""
+    import json
+
+    from arctic_cli.train.trainer import DEFAULT_MODEL, SIZES
+
+    if init_from is None:
+        return dict(SIZES[size or "small"])
+    try:
+        config = json.loads((init_from / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise UsageError(f"cannot read {init_from / 'config.json'}: {e}", hint="pass a folder written by `arctic train`") from None
+    return {key: config.get(key, value) for key, value in DEFAULT_MODEL.items()}
+
+
 def train(
     out: Annotated[Path, typer.Argument(help="Run folder: data, tokenizer, checkpoints, log and the exported model/.")],
     examples: Annotated[int, typer.Option(help="Generated training examples.")] = 40000,
@@ -25,12 +40,26 @@ def train(
     resume: Annotated[bool, typer.Option(help="Continue from the run folder's checkpoint if there is one.")] = True,
     name: Annotated[str | None, typer.Option(help="Also install the result as ARCTIC_HOME/models/NAME (use with --model NAME).")] = None,
     init_from: Annotated[Path | None, typer.Option(help="Fine-tune: start from this exported model's weights and tokenizer.")] = None,
+    tokenizer_from: Annotated[Path | None, typer.Option(help="Fresh weights, but this exported model's tokenizer.")] = None,
+    size: Annotated[str | None, typer.Option(help="Model size: small (13 M parameters, the default) or medium (27 M, for a GPU).")] = None,
+    workers: Annotated[int, typer.Option(help="Processes that generate the data while training runs (0: all of it first, here).")] = 0,
+    minutes: Annotated[float | None, typer.Option(help="Train for this long: the schedule follows the clock, --steps caps it.")] = None,
 ) -> None:
     """Train a small Arctic (dense + residual MoE, top-2) on generated text-to-SQL, code and instruction data."""
     if min(examples, steps, batch_tokens, vocab_size) <= 0 or lr <= 0:
         raise UsageError("--examples, --steps, --batch-tokens, --vocab-size and --lr must be positive")
     if init_from is not None and not (init_from / "model.safetensors").is_file():
         raise UsageError(f"{init_from} holds no model.safetensors", hint="pass a folder written by `arctic train` (its model/)")
+    if tokenizer_from is not None and not (tokenizer_from / "tokenizer.json").is_file():
+        raise UsageError(f"{tokenizer_from} holds no tokenizer.json", hint="pass a folder written by `arctic train` (its model/)")
+    from arctic_cli.train.trainer import SIZES
+
+    if size is not None and size not in SIZES:
+        raise UsageError(f"unknown size {size!r}", hint=f"use one of: {', '.join(SIZES)}")
+    if init_from is not None and size is not None:
+        raise UsageError("--size applies to fresh weights", hint="a fine-tune keeps the shape of --init-from")
+    if workers < 0 or (minutes is not None and minutes <= 0):
+        raise UsageError("--workers must be 0 or more and --minutes positive")
     if device not in ("cpu", "cuda"):
         raise UsageError(f"unknown device {device!r}", hint="use --device cpu or --device cuda")
     if device == "cuda":
@@ -52,20 +81,22 @@ def train(
 
     cfg = TrainConfig(out_dir=out, examples=examples, steps=steps, batch_tokens=batch_tokens, lr=lr,
                       vocab_size=vocab_size, seed=seed, device=device, bf16=True, threads=threads,
-                      init_from=init_from)  # fmt: skip
+                      init_from=init_from, tokenizer_from=tokenizer_from, workers=workers,
+                      time_budget=minutes * 60 if minutes else None, model=_shape(init_from, size))  # fmt: skip
     bar = Progress(
         TextColumn("training"), BarColumn(), MofNCompleteColumn(),
         TextColumn("loss {task.fields[loss]:.3f}  eval {task.fields[eval]}  {task.fields[tps]:.0f} tok/s"),
         TimeRemainingColumn(), console=output.err(),
     )  # fmt: skip
-    output.note(f"preparing {examples} examples and the tokenizer in {out} ...")
+    made = f"with {workers} worker processes" if workers else "first"
+    output.note(f"preparing {examples} examples ({made}) and the tokenizer in {out} ...")
     with bar:
         task = bar.add_task("train", total=steps, loss=float("nan"), eval="-", tps=0.0)
 
         def on_progress(p: Step) -> None:
             if p.eval_loss is not None:
                 bar.update(task, eval=f"{p.eval_loss:.3f}")
-            bar.update(task, completed=p.step, loss=p.loss, tps=p.tokens_per_s)
+            bar.update(task, completed=p.step, total=p.steps, loss=p.loss, tps=p.tokens_per_s)
 
         model_dir = run_training(cfg, on_progress, resume=resume)
     if name:

@@ -15,7 +15,7 @@ import json
 import math
 import random
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,15 @@ DEFAULT_MODEL: dict[str, Any] = {
     "router_aux_loss_coef": 0.01,
 }
 
+# Named sizes for `arctic train --size`: "small" is the default above (about 1.5 hours on 2 CPU
+# cores); "medium" is twice its parameters, deeper and wider, for a GPU (docs/training.md).
+SIZES: dict[str, dict[str, Any]] = {
+    "small": DEFAULT_MODEL,
+    "medium": {**DEFAULT_MODEL, "hidden_size": 320, "intermediate_size": 448, "num_hidden_layers": 6,
+               "num_attention_heads": 10, "num_key_value_heads": 2},
+}  # fmt: skip
+SHARD = 2000  # examples per data job when `workers` generate the data
+
 
 @dataclass
 class TrainConfig:
@@ -63,12 +72,15 @@ class TrainConfig:
     bf16: bool = True
     threads: int | None = None
     init_from: Path | None = None  # an exported model dir: start from its weights and tokenizer
+    tokenizer_from: Path | None = None  # an exported model dir: fresh weights, its tokenizer
+    workers: int = 0  # > 0: that many processes generate and tokenize the data while training runs
+    time_budget: float | None = None  # seconds of training: the schedule follows the clock, steps caps it
     model: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_MODEL))
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["out_dir"] = str(self.out_dir)
-        data["init_from"] = str(self.init_from) if self.init_from else None
+        for key in ("out_dir", "init_from", "tokenizer_from"):
+            data[key] = str(data[key]) if data[key] else None
         return data
 
 
@@ -175,11 +187,14 @@ class RouterStats:
         return torch.stack(losses).mean() if losses else torch.zeros(())
 
 
-def lr_at(step: int, cfg: TrainConfig) -> float:
-    """Linear warmup, then cosine decay to lr * min_lr_ratio."""
+def lr_at(step: int, cfg: TrainConfig, elapsed: float = 0.0) -> float:
+    """Linear warmup, then cosine decay to lr * min_lr_ratio: over the steps, or with a time budget
+    over the seconds of training (`elapsed`), whichever is further along."""
     if step < cfg.warmup:
         return cfg.lr * (step + 1) / cfg.warmup
     progress = min(1.0, (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup))
+    if cfg.time_budget:
+        progress = max(progress, min(1.0, elapsed / cfg.time_budget))
     floor = cfg.lr * cfg.min_lr_ratio
     return floor + (cfg.lr - floor) * 0.5 * (1 + math.cos(math.pi * progress))
 
@@ -259,7 +274,7 @@ def _load_weights(model: Any, model_dir: Path) -> None:
     model.load_state_dict({k: v.to(own[k].dtype) for k, v in state.items()})
 
 
-def save_checkpoint(run: Path, model: Any, opt: Any, step: int) -> None:
+def save_checkpoint(run: Path, model: Any, opt: Any, step: int, elapsed: float = 0.0) -> None:
     import torch
     from safetensors.torch import save_file
 
@@ -269,20 +284,22 @@ def save_checkpoint(run: Path, model: Any, opt: Any, step: int) -> None:
     torch.save(opt.state_dict(), ckpt / "optimizer.pt.tmp")
     (ckpt / "model.safetensors.tmp").replace(ckpt / "model.safetensors")
     (ckpt / "optimizer.pt.tmp").replace(ckpt / "optimizer.pt")
-    (ckpt / "state.json").write_text(json.dumps({"step": step}))
+    (ckpt / "state.json").write_text(json.dumps({"step": step, "elapsed": round(elapsed, 1)}))
 
 
-def load_checkpoint(run: Path, model: Any, opt: Any) -> int:
-    """Restore model and optimizer; returns the step to continue from (0 when there is none)."""
+def load_checkpoint(run: Path, model: Any, opt: Any) -> tuple[int, float]:
+    """Restore model and optimizer; returns the step to continue from (0 when there is none) and the
+    seconds of training behind it (what a time budget has spent)."""
     import torch
     from safetensors.torch import load_file
 
     ckpt = run / "checkpoint"
     if not (ckpt / "state.json").is_file():
-        return 0
+        return 0, 0.0
     model.load_state_dict(load_file(str(ckpt / "model.safetensors")))
     opt.load_state_dict(torch.load(ckpt / "optimizer.pt", weights_only=True))  # no arbitrary pickle
-    return int(json.loads((ckpt / "state.json").read_text())["step"])
+    state = json.loads((ckpt / "state.json").read_text())
+    return int(state["step"]), float(state.get("elapsed", 0.0))
 
 
 def answer_budget(examples: Sequence[Tokenized], at_least: int | None = None) -> int:
@@ -324,18 +341,106 @@ def export(
     return out
 
 
-def _examples(cfg: TrainConfig) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _eval_examples(cfg: TrainConfig) -> list[dict[str, Any]]:
     from arctic_cli.train.data import generate_examples
 
-    train = list(generate_examples(cfg.examples, seed=cfg.seed))
-    held = list(generate_examples(cfg.eval_examples, seed=cfg.seed + 1_000_003))
-    return train, held
+    return list(generate_examples(cfg.eval_examples, seed=cfg.seed + 1_000_003))
 
 
-def _texts(examples: Sequence[dict[str, Any]]) -> Iterator[str]:
+def _texts(examples: Iterable[dict[str, Any]]) -> Iterator[str]:
     for ex in examples:
         for m in ex["messages"]:
             yield m["content"]
+
+
+def shard_jobs(cfg: TrainConfig) -> list[tuple[int, int, int]]:
+    """A `workers` run's data: (seed, examples, max_len) jobs of SHARD examples each, in a fixed
+    order, so the data is reproducible from cfg.seed whatever the number of workers."""
+    starts = range(0, cfg.examples, SHARD)
+    return [((cfg.seed + 1) * 10_000_019 + i, min(SHARD, cfg.examples - s), cfg.max_len) for i, s in enumerate(starts)]
+
+
+_worker_tokenizer: Any = None
+
+
+def _start_worker(tok_dir: str) -> None:
+    global _worker_tokenizer
+    from arctic_cli.engine.tokenizer import load_tokenizer
+
+    _worker_tokenizer = load_tokenizer(Path(tok_dir))
+
+
+def _tokenized_job(job: tuple[int, int, int]) -> tuple[list[Tokenized], int]:
+    """In a worker: generate and tokenize one job -> (examples that fit max_len, how many did not)."""
+    from arctic_cli.train.data import generate_examples
+
+    seed, n, max_len = job
+    out = [tokenize_example(_worker_tokenizer, ex["messages"]) for ex in generate_examples(n, seed=seed)]
+    kept = [t for t in out if len(t.ids) <= max_len]
+    return kept, len(out) - len(kept)
+
+
+class TrainingData:
+    """The training examples, in chunks: all at once when made in this process, or, with `workers`,
+    the shard jobs' results in their fixed order, JOBS_PER_CHUNK at a time, so training starts on
+    the first chunk while the worker processes make the rest."""
+
+    JOBS_PER_CHUNK = 8
+
+    def __init__(self, cfg: TrainConfig, tok_dir: Path, tokenizer: Any, examples: Sequence[dict[str, Any]] | None) -> None:
+        self.cfg, self.tok_dir, self.tokenizer, self.examples = cfg, tok_dir, tokenizer, examples
+        self.dropped = 0
+        self._pool: Any = None
+
+    def __iter__(self) -> Iterator[list[Tokenized]]:
+        if self.cfg.workers <= 0:
+            assert self.examples is not None
+            out = [tokenize_example(self.tokenizer, ex["messages"]) for ex in self.examples]
+            kept = [t for t in out if len(t.ids) <= self.cfg.max_len]
+            self.dropped = len(out) - len(kept)
+            yield kept
+            return
+        import multiprocessing
+
+        # spawn, not fork: the parent may hold CUDA state and tokenizer threads
+        context = multiprocessing.get_context("spawn")
+        self._pool = context.Pool(self.cfg.workers, initializer=_start_worker, initargs=(str(self.tok_dir),))
+        chunk: list[Tokenized] = []
+        for i, (kept, dropped) in enumerate(self._pool.imap(_tokenized_job, shard_jobs(self.cfg)), 1):
+            chunk.extend(kept)
+            self.dropped += dropped
+            if i % self.JOBS_PER_CHUNK == 0:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
+def _prepare_tokenizer(cfg: TrainConfig, tok_dir: Path, examples: Sequence[dict[str, Any]] | None) -> None:
+    """The run's tokenizer: copied from init_from / tokenizer_from, else trained on the examples (or,
+    when workers make the data, on the first min(examples, 20000) made here)."""
+    if (tok_dir / "tokenizer.json").is_file():
+        return
+    from arctic_cli.train.tokenizer import train_tokenizer
+
+    source = cfg.init_from or cfg.tokenizer_from
+    if source:  # fine-tuning keeps the tokenizer the weights were trained with
+        tok_dir.mkdir(parents=True, exist_ok=True)
+        for name in ("tokenizer.json", "tokenizer_config.json"):
+            (tok_dir / name).write_bytes((source / name).read_bytes())
+        return
+    if examples is None:
+        from arctic_cli.train.data import generate_examples
+
+        examples = list(generate_examples(min(cfg.examples, 20000), seed=cfg.seed))
+    train_tokenizer(_texts(examples), cfg.vocab_size, tok_dir)
 
 
 def train(cfg: TrainConfig, on_progress: Callable[[Progress], None] | None = None, resume: bool = True) -> Path:
@@ -343,7 +448,7 @@ def train(cfg: TrainConfig, on_progress: Callable[[Progress], None] | None = Non
     import torch
 
     from arctic_cli.engine.tokenizer import load_tokenizer
-    from arctic_cli.train.tokenizer import train_tokenizer
+    from arctic_cli.train.data import generate_examples
 
     run = cfg.out_dir
     run.mkdir(parents=True, exist_ok=True)
@@ -352,25 +457,39 @@ def train(cfg: TrainConfig, on_progress: Callable[[Progress], None] | None = Non
     (run / "train_config.json").write_text(json.dumps(cfg.to_json(), indent=2) + "\n")
 
     started = time.perf_counter()
-    train_ex, eval_ex = _examples(cfg)
+    train_ex = None if cfg.workers > 0 else list(generate_examples(cfg.examples, seed=cfg.seed))
     tok_dir = run / "tokenizer"
-    if not (tok_dir / "tokenizer.json").is_file():
-        if cfg.init_from:  # fine-tuning keeps the tokenizer the weights were trained with
-            tok_dir.mkdir(parents=True, exist_ok=True)
-            for name in ("tokenizer.json", "tokenizer_config.json"):
-                (tok_dir / name).write_bytes((cfg.init_from / name).read_bytes())
-        else:
-            train_tokenizer(_texts(train_ex), cfg.vocab_size, tok_dir)
+    _prepare_tokenizer(cfg, tok_dir, train_ex)
     tokenizer = load_tokenizer(tok_dir)
     pad = tokenizer.specials["</s>"]
-
-    def encode(examples: Sequence[dict[str, Any]]) -> list[Tokenized]:
-        out = [tokenize_example(tokenizer, ex["messages"]) for ex in examples]
-        return [t for t in out if len(t.ids) <= cfg.max_len]
-
-    train_tok, eval_tok = encode(train_ex), encode(eval_ex)
-    data_seconds = time.perf_counter() - started
+    eval_tok = [t for t in (tokenize_example(tokenizer, ex["messages"]) for ex in _eval_examples(cfg))
+                if len(t.ids) <= cfg.max_len]  # fmt: skip
     eval_batches = make_batches(eval_tok, cfg.batch_tokens, random.Random(0))
+    data = TrainingData(cfg, tok_dir, tokenizer, train_ex)
+    try:
+        model_dir = _run(cfg, data, tokenizer, tok_dir, eval_batches, pad, started, on_progress, resume)
+    finally:
+        data.close()
+    return model_dir
+
+
+def _run(
+    cfg: TrainConfig, data: TrainingData, tokenizer: Any, tok_dir: Path, eval_batches: list[list[Tokenized]],
+    pad: int, started: float, on_progress: Callable[[Progress], None] | None, resume: bool,
+) -> Path:  # fmt: skip
+    import torch
+
+    run = cfg.out_dir
+    chunks = iter(data)
+    seen: list[Tokenized] = []
+
+    def next_batches() -> list[list[Tokenized]]:
+        """The next chunk while the data is still coming, then epochs over everything seen."""
+        chunk = next(chunks, None)
+        if chunk is not None:
+            seen.extend(chunk)
+            return make_batches(chunk, cfg.batch_tokens, rng)
+        return make_batches(seen, cfg.batch_tokens, rng)
 
     model = build_model(tokenizer.vocab_size, cfg.model, cfg.seed, tokenizer.specials["<s>"],
                         tokenizer.specials["<|im_end|>"]).to(cfg.device)  # fmt: skip
@@ -378,22 +497,24 @@ def train(cfg: TrainConfig, on_progress: Callable[[Progress], None] | None = Non
         _load_weights(model, cfg.init_from)
     model.train()
     opt = _optimizer(model, cfg)
-    step = load_checkpoint(run, model, opt) if resume else 0
+    step, spent = load_checkpoint(run, model, opt) if resume else (0, 0.0)
     rng = random.Random(cfg.seed + step)  # a resumed run draws fresh batch orders, reproducibly
     stats = RouterStats(model)
     log = (run / "train_log.jsonl").open("a")
-    log.write(json.dumps({"event": "start", "step": step, "train_examples": len(train_tok),
-                          "dropped_long": len(train_ex) - len(train_tok), "data_seconds": round(data_seconds, 1),
+    log.write(json.dumps({"event": "start", "step": step, "device": cfg.device,
+                          "data_seconds": round(time.perf_counter() - started, 1),
                           "parameters": sum(p.numel() for p in model.parameters())}) + "\n")  # fmt: skip
     if step == 0:
         log.write(json.dumps({"step": 0, "eval_loss": evaluate(model, eval_batches, cfg, pad)}) + "\n")
-    batches: list[list[Tokenized]] = []
+    batches = next_batches()  # waits for the first chunk before the clock starts
     window_tokens, window_start = 0, time.perf_counter()
-    while step < cfg.steps:
+    clock = time.perf_counter() - spent  # training seconds count from here (a resumed run's included)
+    done = False
+    while not done:
         if not batches:
-            batches = make_batches(train_tok, cfg.batch_tokens, rng)
+            batches = next_batches()
         batch = batches.pop()
-        lr = lr_at(step, cfg)
+        lr = lr_at(step, cfg, time.perf_counter() - clock)
         for group in opt.param_groups:
             group["lr"] = lr
         lm, aux, n_tokens = _loss(model, stats, batch, cfg, pad)
@@ -405,23 +526,31 @@ def train(cfg: TrainConfig, on_progress: Callable[[Progress], None] | None = Non
         opt.step()
         step += 1
         window_tokens += n_tokens
+        elapsed = time.perf_counter() - clock
+        done = step >= cfg.steps or (cfg.time_budget is not None and elapsed >= cfg.time_budget)
         eval_loss = None
-        if step % cfg.eval_every == 0 or step == cfg.steps:
+        if step % cfg.eval_every == 0 or done:
             eval_loss = evaluate(model, eval_batches, cfg, pad)
-        if step % cfg.ckpt_every == 0 or step == cfg.steps:
-            save_checkpoint(run, model, opt, step)
-        elapsed = time.perf_counter() - window_start
-        progress = Progress(step, cfg.steps, float(lm), float(aux), lr, window_tokens / max(elapsed, 1e-9), eval_loss)
+        if step % cfg.ckpt_every == 0 or done:
+            save_checkpoint(run, model, opt, step, elapsed)
+        total = cfg.steps
+        if cfg.time_budget and not done:  # the steps the budget will allow at this pace
+            total = min(cfg.steps, max(step + 1, round(step * cfg.time_budget / max(elapsed, 1e-9))))
+        seconds = time.perf_counter() - window_start
+        progress = Progress(step, step if done else total, float(lm), float(aux), lr,
+                            window_tokens / max(seconds, 1e-9), eval_loss)  # fmt: skip
         if step % 10 == 0 or eval_loss is not None:
             log.write(json.dumps({**asdict(progress), "time": round(time.perf_counter() - started, 1)}) + "\n")
             log.flush()
             window_tokens, window_start = 0, time.perf_counter()
         if on_progress:
             on_progress(progress)
+    log.write(json.dumps({"event": "end", "step": step, "train_examples": len(seen), "dropped_long": data.dropped,
+                          "time": round(time.perf_counter() - started, 1)}) + "\n")  # fmt: skip
     log.close()
     for h in stats.handles:
         h.remove()
     from arctic_cli.engine.config import read_generation_config
 
     before = read_generation_config(cfg.init_from).max_new_tokens if cfg.init_from else None
-    return export(model, tok_dir, run / "model", max_new_tokens=answer_budget(train_tok, before))
+    return export(model, tok_dir, run / "model", max_new_tokens=answer_budget(seen, before))

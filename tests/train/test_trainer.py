@@ -17,6 +17,7 @@ from arctic_cli.train.trainer import (
     collate,
     lr_at,
     make_batches,
+    shard_jobs,
     train,
 )
 
@@ -152,3 +153,41 @@ def test_loss_svg_draws_both_series(tmp_path: Path) -> None:
     empty.write_text("")
     with pytest.raises(ValueError):
         write_loss_svg(empty, tmp_path / "x.svg")
+
+
+def test_time_budget_schedule_follows_the_clock() -> None:
+    cfg = TrainConfig(out_dir=Path("."), steps=10_000, warmup=10, lr=1e-3, min_lr_ratio=0.1, time_budget=100.0)
+    assert lr_at(20, cfg, elapsed=0.0) == pytest.approx(1e-3, rel=1e-2)  # few steps, no time: the peak
+    assert lr_at(20, cfg, elapsed=50.0) == pytest.approx(5.5e-4)  # half the budget: half way down
+    assert lr_at(20, cfg, elapsed=100.0) == pytest.approx(1e-4)
+    assert lr_at(20, cfg, elapsed=500.0) == pytest.approx(1e-4)  # past the budget: the floor
+
+
+def test_shard_jobs_are_fixed_by_the_seed() -> None:
+    cfg = TrainConfig(out_dir=Path("."), examples=4500, seed=3)
+    jobs = shard_jobs(cfg)
+    assert [n for _, n, _ in jobs] == [2000, 2000, 500]
+    assert len({seed for seed, _, _ in jobs}) == 3
+    assert jobs == shard_jobs(TrainConfig(out_dir=Path("."), examples=4500, seed=3, workers=7))
+    assert jobs[0][0] != shard_jobs(TrainConfig(out_dir=Path("."), examples=4500, seed=4))[0][0]
+
+
+@pytest.mark.slow
+def test_workers_stream_the_data_and_a_time_budget_ends_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two spawned workers make the data (6 jobs, 3 chunks) while the model trains; the run stops on
+    its clock, far below its step cap, with the base tokenizer (tokenizer_from) and fresh weights."""
+    from arctic_cli.train import trainer
+
+    monkeypatch.setattr(trainer, "SHARD", 50)
+    monkeypatch.setattr(trainer.TrainingData, "JOBS_PER_CHUNK", 2)
+    base = train(tiny_config(tmp_path / "base", steps=3))
+    cfg = tiny_config(tmp_path / "run", steps=100_000)
+    cfg.examples, cfg.workers, cfg.time_budget, cfg.tokenizer_from = 300, 2, 4.0, base
+    out = train(cfg)
+    log = [json.loads(line) for line in (tmp_path / "run" / "train_log.jsonl").read_text().splitlines()]
+    end = [r for r in log if r.get("event") == "end"][0]
+    assert 0 < end["step"] < 100_000
+    assert end["train_examples"] + end["dropped_long"] == 300  # all 6 jobs arrived before 4 s ran out
+    assert (out / "tokenizer.json").read_bytes() == (base / "tokenizer.json").read_bytes()
+    state = json.loads((tmp_path / "run" / "checkpoint" / "state.json").read_text())
+    assert state["step"] == end["step"] and state["elapsed"] >= 4.0
