@@ -111,8 +111,8 @@ def dequantize(t: dict[str, torch.Tensor], group_size: int) -> torch.Tensor:
 
 
 def can_quantize(out_features: int, in_features: int, mode: str, group_size: int) -> bool:
-    if mode == "int8":
-        return True
+    if mode == "int8":  # torch's int8 CPU kernel crashes the process (SIGSEGV) on other input sizes
+        return in_features % 16 == 0
     return out_features % 16 == 0 and in_features % group_size == 0 and in_features % 2 == 0
 
 
