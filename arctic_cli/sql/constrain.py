@@ -127,6 +127,10 @@ _RESERVED = frozenset(
     and or not in is null like between case when then else end distinct all inner left right outer
     cross full natural with""".split()  # noqa: SIM905
 )
+# A SELECT list's items are values, not conditions: outside parentheses and CASE these are a lost
+# model's (`SELECT COUNT(*) < 'cs' AND rank > 12`); no hand-written or generated gold query has one
+_NOT_IN_SELECT_ITEM = frozenset({"and", "or", "not", "between", "like", "ilike", "glob", "in", "is"})
+_QUANTIFIERS = frozenset({"all", "any", "some"})  # `x > ALL (SELECT ...)`; ALL also in UNION ALL
 # Comparisons by word: never a second in a row (`x IS 4 IS 5`), nor after IS [NOT] (`IS NOT IN`)
 _COMPARING = frozenset({"between", "like", "ilike", "glob", "in", "is"})
 _TABLE_AFTER = frozenset({"from", "join"})  # the next word is a table (or a CTE)
@@ -233,6 +237,7 @@ class Frame:
     between: bool = False  # BETWEEN waits for its AND: no comma (`x BETWEEN 1, 2`)
     shadowed: dict[str, str] = field(default_factory=dict)  # aliases it redefined: their outer table
     ordering: bool = False  # an ORDER BY inside these parentheses (OVER, WITHIN GROUP): ASC may come
+    named: set[str] = field(default_factory=set)  # aliases defined at this level: not a second time
 
     def copy(self) -> Frame:
         return replace(
@@ -241,6 +246,7 @@ class Frame:
             loose=set(self.loose),
             early=set(self.early),
             shadowed=dict(self.shadowed),
+            named=set(self.named),
         )
 
 
@@ -618,6 +624,11 @@ class Checker:
         q = self._query(state)
         return q is None or state.frames[q].stage < 2
 
+    @staticmethod
+    def _select_item(state: LexState) -> bool:
+        """Directly in a SELECT list's item: not inside its parentheses or a CASE."""
+        return state.frames[-1].stage == 1 and state.cases == 0
+
     def _row_by_row(self, state: LexState) -> bool:
         """In a clause that looks at one row at a time (a JOIN's ON, WHERE, GROUP BY)."""
         q = self._query(state)
@@ -746,6 +757,7 @@ class Checker:
                 next_char != "."
                 and (quoted or word.lower() not in _RESERVED)
                 and len(word) <= self._max_name(state)
+                and word not in state.frames[-1].named  # `JOIN claims AS T3` twice
                 and self._alias_fits(
                     state, word, self._table_of(state, state.prev2) if prev == "as" else None
                 )
@@ -753,14 +765,15 @@ class Checker:
         if self._table_position(state):
             if word in state.ctes:
                 return True
-            if word in self.tables:
-                return self._table_fits(state, word)
+            if word in self.tables:  # (a self-join reads a table twice, a lost model more often)
+                return self._table_fits(state, word) and state.frames[-1].tables.count(word) < 2
             return next_char in (None, ".") and word in self.qualifiers
         if word in state.aliases:
             if word in state.pending and state.prev in self.tables:  # `FROM customers c` defines c
                 return self._alias_fits(state, word, state.prev)
             if state.depth and state.prev in self.tables and _SHORT_ALIAS.fullmatch(word):
-                return True  # defined again, in a subquery: `... IN (SELECT i.x FROM item i`
+                return word not in state.frames[-1].named  # defined again, in a subquery:
+                # `... IN (SELECT i.x FROM item i` (once)
             if state.operand:
                 return False
             if word in state.pending or state.aliases[word]:  # a table's alias qualifies a column
@@ -769,7 +782,7 @@ class Checker:
         if word in self.known:
             return self._known_ok(state, word, next_char, quoted)
         if state.prev in self.tables and _SHORT_ALIAS.fullmatch(word):
-            return True
+            return word not in state.frames[-1].named
         return (
             next_char in (None, ".")
             and not state.operand
@@ -807,6 +820,13 @@ class Checker:
             return False  # SUM(MAX(x)) is no SQL, nor `WHERE COUNT(*) > 2` or `GROUP BY SUM(x)`
         if word in self.tables and word not in self.all_column_set and next_char not in (None, "."):
             return False  # a table in an expression only qualifies a column: `orders.id`
+        if not quoted and lower in _KEYWORDS and word not in self.names:
+            if lower in _NOT_IN_SELECT_ITEM and self._select_item(state):
+                return False
+            if lower in _QUANTIFIERS and not (lower == "all" and state.prev.lower() == "union"):
+                return (  # `> ALL (`, where the dialect quantifies (SQLite does not: no ANY here)
+                    state.prev in ("=", "<", ">") and next_char in (None, "(", " ") and "any" in self.known
+                )
         if not quoted and lower in _KEYWORDS:
             return self._clause_ok(state, lower, next_char)
         if self._column_ref(word, next_char):
@@ -864,6 +884,7 @@ class Checker:
         if self._names_new(state):
             named = self._table_of(state, state.prev2) if prev == "as" else None
             self._define(state, word, named or "")
+            frame.named.add(word)
             state.pending.discard(word)
             if prev != "as":
                 state.ctes.add(word)  # `WITH name AS (`, `, name AS (`
@@ -878,12 +899,15 @@ class Checker:
             if word in state.pending and state.prev in self.tables:
                 state.aliases[word] = state.prev
                 state.pending.discard(word)
+                frame.named.add(word)
             elif state.depth and state.prev in self.tables:
                 self._define(state, word, state.prev)
+                frame.named.add(word)
         elif word in self.known:
             self._apply_known(state, word, next_char, quoted)
         elif state.prev in self.tables and _SHORT_ALIAS.fullmatch(word):
             state.aliases[word] = state.prev
+            frame.named.add(word)
         else:  # used before its FROM defines it
             state.aliases[word] = ""
             state.pending.add(word)
@@ -1088,6 +1112,7 @@ class Checker:
             state.ok = False  # `x AS name =`, `AS name -`: a name AS gives ends its item
         elif ch in "=<>!" and state.prev + ch not in _OPERATOR_PAIRS:  # a comparison starts:
             state.ok = not frame.compared  # not a second one in a row (`a < b < c`, `x = 'a' = 'b'`)
+            state.ok = state.ok and not self._select_item(state)  # nor a SELECT item (`COUNT(*) < 3`)
             frame.compared = True
         elif ch in "+-*/%" and state.prev == "'" and state.prev2.lower() not in _LITERAL_TYPES:
             state.ok = False  # arithmetic on a string (`'claire' -0`); DATE '...' + ... may
