@@ -600,8 +600,11 @@ class Checker:
         return not (self._names_new(state) or self._wants_by(state) or self._table_position(state))
 
     def _table_fits(self, state: LexState, table: str) -> bool:
-        """A query's first table holds (or links to) a column its SELECT list named."""
+        """A query's first table holds (or links to) a column its SELECT list named; no table is
+        read more than twice (a self-join reads one twice, a lost model on and on)."""
         frame = state.frames[-1]
+        if frame.tables.count(table) >= 2:
+            return False
         if frame.tables or not frame.loose:
             return True
         if self._one_holds(frozenset(frame.loose)):  # one table holds them all:
@@ -765,8 +768,8 @@ class Checker:
         if self._table_position(state):
             if word in state.ctes:
                 return True
-            if word in self.tables:  # (a self-join reads a table twice, a lost model more often)
-                return self._table_fits(state, word) and state.frames[-1].tables.count(word) < 2
+            if word in self.tables:
+                return self._table_fits(state, word)
             return next_char in (None, ".") and word in self.qualifiers
         if word in state.aliases:
             if word in state.pending and state.prev in self.tables:  # `FROM customers c` defines c
