@@ -34,3 +34,14 @@ def decode(data: bytes, path: Path, what: str, hint: str = "pass a text file") -
 def read_text(path: Path, what: str, hint: str = "pass a text file") -> str:
     """A user's text file, or a UsageError saying why it cannot be used."""
     return decode(read_bytes(path, what), path, what, hint)
+
+
+def packaged_prompt(name: str) -> str:
+    """A prompt template shipped with arctic (`prompts/<name>`): package `arctic_cli.prompts` once
+    installed; in a source checkout used through PYTHONPATH, the repository's prompts/ folder."""
+    from importlib.resources import files
+
+    try:
+        return files("arctic_cli.prompts").joinpath(name).read_text(encoding="utf-8")
+    except ModuleNotFoundError:
+        return (Path(__file__).resolve().parent.parent / "prompts" / name).read_text(encoding="utf-8")

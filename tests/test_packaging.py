@@ -58,3 +58,20 @@ def test_wheel_contains_prompts_and_models(tmp_path: Path) -> None:
         if model_file.is_file() and model_file.suffix in (".json", ".safetensors"):
             assert model_file.relative_to(ROOT).as_posix() in names
     assert "arctic_cli/cli.py" in names
+
+
+def test_a_source_checkout_on_pythonpath_finds_the_prompts(tmp_path: Path) -> None:
+    """Without installing (PYTHONPATH=repo, no site-packages: no editable install's mapping of
+    `arctic_cli.prompts` to prompts/), the templates come from the repository's prompts/."""
+    code = (
+        "from arctic_cli.sql.prompt import load_template\n"
+        "from arctic_cli.codegen.task import render_prompt\n"
+        "print(load_template('sql.txt'), end='')\n"
+        "assert render_prompt('parse dates', 'python')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-S", "-c", code], cwd=tmp_path, capture_output=True, text=True,
+        env={"PYTHONPATH": str(ROOT)}, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == (ROOT / "prompts" / "sql.txt").read_text(encoding="utf-8")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib.resources import files
 from string import Template
 from typing import Any
 
@@ -41,7 +40,9 @@ class CodeResult:
 
 
 def _template(name: str) -> Template:
-    return Template(files("arctic_cli.prompts").joinpath(name).read_text(encoding="utf-8"))
+    from arctic_cli.textfiles import packaged_prompt
+
+    return Template(packaged_prompt(name))
 
 
 def render_prompt(task: str, language: str, context: Sequence[tuple[str, str]] = ()) -> str:

@@ -23,13 +23,11 @@ Message = dict[str, str]
 
 def load_template(name: str, override: Path | None = None) -> str:
     """A template's text: `override` (a user's file) or the packaged `prompts/<name>`."""
+    from arctic_cli import textfiles
+
     if override is not None:
-        from arctic_cli import textfiles
-
         return textfiles.read_text(override, "prompt file")
-    from importlib.resources import files
-
-    return files("arctic_cli.prompts").joinpath(name).read_text(encoding="utf-8")
+    return textfiles.packaged_prompt(name)
 
 
 def fill(template: str, **values: str) -> str:
