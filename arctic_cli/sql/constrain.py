@@ -238,6 +238,9 @@ class Frame:
     shadowed: dict[str, str] = field(default_factory=dict)  # aliases it redefined: their outer table
     ordering: bool = False  # an ORDER BY inside these parentheses (OVER, WITHIN GROUP): ASC may come
     named: set[str] = field(default_factory=set)  # aliases defined at this level: not a second time
+    qualified: set[str] = field(default_factory=set)  # tables its SELECT list qualified by name
+    items: int = 0  # its SELECT list's items so far: what `GROUP BY 2` may point at
+    star: bool = False  # a `*` in its SELECT list (or a product): positions are not counted
 
     def copy(self) -> Frame:
         return replace(
@@ -247,6 +250,7 @@ class Frame:
             early=set(self.early),
             shadowed=dict(self.shadowed),
             named=set(self.named),
+            qualified=set(self.qualified),
         )
 
 
@@ -567,6 +571,9 @@ class Checker:
             return len(digits) <= MAX_DIGITS and (
                 self.literals is None or self.literals.number_ok(whole, final)
             )
+        frame = state.frames[-1]
+        if frame.stage in (4, 6) and state.prev.lower() in ("by", ",") and not frame.star:
+            return digits.isdigit() and 1 <= int(digits) <= frame.items  # `GROUP BY 2`: an item
         constant = state.prev in ("+", "-", "*", "/", "%") and state.prev2[:1].isdigit()
         return (
             len(digits) <= MAX_DIGITS
@@ -574,6 +581,12 @@ class Checker:
             and (digits == "0" or digits[0] != "0")
             and (self.literals is None or self.literals.number_ok(digits, final))
         )
+
+    @staticmethod
+    def _aliasable(state: LexState) -> bool:
+        """The table just read may get an alias: its query did not qualify columns by its name
+        (`SELECT log.code ... FROM log AS l`: the name no longer qualifies, "no such column")."""
+        return state.prev not in state.frames[-1].qualified
 
     def _unaliased(self, state: LexState) -> bool:
         """The table just read has no alias yet: `FROM t AS x`, not `FROM t x AS y`."""
@@ -682,7 +695,7 @@ class Checker:
         if kw == "as":  # a column's name, a table's alias, CAST(x AS t), WITH x AS (
             return state.prev2.lower() != "as" and (  # not `x AS a AS b`
                 stage == 1
-                or (state.after_table and self._unaliased(state))
+                or (state.after_table and self._unaliased(state) and self._aliasable(state))
                 or frame.opener == "cast"
                 or (stage == 0 and frame.ctes)
             )
@@ -785,7 +798,7 @@ class Checker:
         if word in self.known:
             return self._known_ok(state, word, next_char, quoted)
         if state.prev in self.tables and _SHORT_ALIAS.fullmatch(word):
-            return word not in state.frames[-1].named
+            return word not in state.frames[-1].named and self._aliasable(state)
         return (
             next_char in (None, ".")
             and not state.operand
@@ -879,6 +892,9 @@ class Checker:
         if word[0].isdigit():
             return
         if qualifier is not None:
+            q = self._query(state)
+            if qualifier in self.tables and qualifier not in state.aliases and q is not None:
+                state.frames[q].qualified.add(qualifier)  # `SELECT orders.id`: no alias for orders
             if qualifier in state.pending:
                 state.used.setdefault(qualifier, set()).add(word)
             elif self._schema_qualified_table(state, word):
@@ -943,7 +959,7 @@ class Checker:
         elif lower == "and":
             frame.between = False
         if lower == "select":
-            frame.stage = 1
+            frame.stage, frame.items = 1, 1
         elif lower == "with":
             frame.ctes = True
         elif lower in _CLAUSES and frame.stage > 0:
@@ -1103,6 +1119,9 @@ class Checker:
     def _punctuation(self, state: LexState, ch: str) -> None:
         """An operator or a comma (the other characters are handled above)."""
         frame = state.frames[-1]
+        if frame.stage == 1:
+            frame.items += ch == ","
+            frame.star = frame.star or ch == "*"
         if ch == ",":  # not in `ON a = b, c`, `WHERE x = 1, 2`, `HAVING ...,`, `BETWEEN 1, 2`,
             state.ok = not (  # nor `FROM a JOIN b ON ..., c` (comma and JOIN mixed)
                 frame.stage == 2 and (frame.join_open or frame.joined)

@@ -583,6 +583,10 @@ JUNK = [
     "SELECT T1.id FROM orders AS T1 JOIN customers AS T2 ON T1.customer_id = T2.id JOIN customers AS T2 ON T2.id = T1.id",
     "SELECT c.name FROM customers c JOIN customers d ON d.id = c.id JOIN customers e ON e.id = d.id",  # thrice
     "SELECT name FROM customers, customers, customers",
+    "SELECT COUNT(*) FROM orders GROUP BY 2024",  # a position past the SELECT list
+    "SELECT status, COUNT(*) FROM orders GROUP BY status ORDER BY 3",
+    "SELECT customers.name FROM customers AS c",  # a table qualified by name, then aliased
+    "SELECT orders.id FROM orders o",
 ]
 
 
@@ -623,6 +627,9 @@ def test_structural_junk_is_refused(shop: Schema, junk: str) -> None:
         "SELECT c.name FROM customers c, orders o WHERE o.customer_id = c.id AND o.id BETWEEN 1 AND 9",
         "SELECT id, 4.5 * id FROM orders WHERE id IN (1, 2) ORDER BY 2 LIMIT 3",
         "SELECT e.name FROM customers e JOIN customers m ON m.id = e.id",  # a self-join
+        "SELECT status, COUNT(*) FROM orders GROUP BY 1 ORDER BY 2 DESC, 1",  # positions
+        "SELECT * FROM orders ORDER BY 3",
+        "SELECT orders.id FROM orders JOIN customers AS c ON c.id = orders.customer_id",
         "SELECT name, CASE WHEN id > 2 AND name = 'x' THEN 1 ELSE 0 END, SUM(id > 2) FROM customers",
         "SELECT name FROM customers WHERE id IN (SELECT MAX(id) FROM orders) UNION ALL SELECT name FROM customers",
         # an alias defined again in a subquery names its outer table again after the `)`
