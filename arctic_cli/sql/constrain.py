@@ -241,6 +241,7 @@ class Frame:
     qualified: set[str] = field(default_factory=set)  # tables its SELECT list qualified by name
     items: int = 0  # its SELECT list's items so far: what `GROUP BY 2` may point at
     star: bool = False  # a `*` in its SELECT list (or a product): positions are not counted
+    cases: int = 0  # CASEs open when its `(` opened: its `)` may not close one opened inside
 
     def copy(self) -> Frame:
         return replace(
@@ -582,6 +583,10 @@ class Checker:
             and (self.literals is None or self.literals.number_ok(digits, final))
         )
 
+    def _after_in(self, state: LexState) -> bool:
+        """The last word was the keyword IN (not a column so named)."""
+        return state.prev.lower() == "in" and state.prev not in self.names
+
     @staticmethod
     def _aliasable(state: LexState) -> bool:
         """The table just read may get an alias: its query did not qualify columns by its name
@@ -746,6 +751,8 @@ class Checker:
         """Whether `word`, completed where `state` stands, is allowed (next_char None: any)."""
         if state.over:
             return not quoted and word.lower() == "over"
+        if self._after_in(state):
+            return False  # `x IN 5`, `NOT IN name`: IN takes a parenthesised list or subquery
         qualifier = state.qualifier
         if qualifier is not None:
             if (
@@ -1048,6 +1055,9 @@ class Checker:
             state.ok = False  # `ROW_NUMBER(),`: OVER must follow
         if not state.ok or ch.isspace():
             return
+        if self._after_in(state) and ch != "(":
+            state.ok = False
+            return
         prev = state.prev.lower()
         if prev in _TABLE_AFTER or prev in _FREE_AFTER:  # a name must come: `FROM (`, `AS "x"`
             state.ok = ch in '("`'
@@ -1095,14 +1105,16 @@ class Checker:
             derived = self._table_position(state)
             if derived:
                 state.frames[-1].tables.append("")  # a derived table: its columns are not known
-            state.frames.append(Frame(opener=state.prev.lower(), derived=derived))
+            state.frames.append(Frame(opener=state.prev.lower(), derived=derived, cases=state.cases))
             state.ok = len(state.frames) - 1 <= MAX_DEPTH  # no runaway `f(f(f(`
             state.prev2, state.prev = state.prev, ch
         elif ch == ")":
             closing = len(state.frames) - 1
             stage = state.frames[closing].stage if closing > 0 else -1
-            state.ok = closing > 0 and (  # no stray `)`, no subquery that reads no table
-                stage == 0 or (stage > 2 or self._from_done(state, closing)) and stage != 1
+            state.ok = (
+                closing > 0  # no stray `)`, no subquery that reads no table, no CASE left open
+                and (stage == 0 or (stage > 2 or self._from_done(state, closing)) and stage != 1)
+                and state.frames[closing].cases == state.cases
             )
             if state.ok:
                 popped = state.frames.pop()

@@ -587,6 +587,10 @@ JUNK = [
     "SELECT status, COUNT(*) FROM orders GROUP BY status ORDER BY 3",
     "SELECT customers.name FROM customers AS c",  # a table qualified by name, then aliased
     "SELECT orders.id FROM orders o",
+    "SELECT MAX(CASE WHEN id > 2 THEN 1) END FROM orders",  # a CASE its parentheses leave open
+    "SELECT LENGTH(CASE WHEN id > 2 THEN name) END FROM customers",
+    "SELECT name FROM customers WHERE id NOT IN 5",  # IN takes a list or a subquery
+    "SELECT name FROM customers WHERE name IN 'a'",
 ]
 
 
