@@ -720,6 +720,8 @@ class Checker:
             return 2 <= stage <= 5 and leaving_from
         if kw == "offset":
             return stage == 7
+        if kw == "over":  # a window follows a call: `SUM(x) OVER (...)`, not `x IS NULL OVER`
+            return state.prev == ")"
         if kw == "by":
             return prev in ("group", "order", "partition")
         if kw in ("asc", "desc", "nulls"):  # only where things are ordered: `CHAR_LENGTH(x ASC)` is junk
@@ -838,6 +840,8 @@ class Checker:
             return False  # `FROM t glob`, `JOIN t DISTINCT`
         if word in self.functions and len(state.frames) > MAX_DEPTH:
             return False  # its `(` would nest too deep
+        if state.prev == "(" and state.frames[-1].opener == lower and next_char in (None, "("):
+            return False  # a function called on its own result at once: `LENGTH(LENGTH(`
         call = next_char == "(" or word not in self.all_column_set  # (a column may be `Count`)
         if lower in _AGGREGATES and call and (self._in_aggregate(state) or self._row_by_row(state)):
             return False  # SUM(MAX(x)) is no SQL, nor `WHERE COUNT(*) > 2` or `GROUP BY SUM(x)`

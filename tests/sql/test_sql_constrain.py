@@ -591,6 +591,8 @@ JUNK = [
     "SELECT LENGTH(CASE WHEN id > 2 THEN name) END FROM customers",
     "SELECT name FROM customers WHERE id NOT IN 5",  # IN takes a list or a subquery
     "SELECT name FROM customers WHERE name IN 'a'",
+    "SELECT LENGTH(LENGTH(name)) FROM customers",  # a function on its own result at once
+    "SELECT id FROM orders WHERE id IS NOT NULL OVER (ORDER BY id)",  # OVER after a call only
 ]
 
 
