@@ -904,7 +904,8 @@ class Checker:
             return
         if qualifier is not None:
             q = self._query(state)
-            if qualifier in self.tables and qualifier not in state.aliases and q is not None:
+            named_table = qualifier in self.tables and qualifier not in state.aliases
+            if named_table and q is not None and state.frames[q].stage < 2:
                 state.frames[q].qualified.add(qualifier)  # `SELECT orders.id`: no alias for orders
             if qualifier in state.pending:
                 state.used.setdefault(qualifier, set()).add(word)

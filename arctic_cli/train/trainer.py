@@ -370,14 +370,21 @@ def _start_worker(tok_dir: str) -> None:
     _worker_tokenizer = load_tokenizer(Path(tok_dir))
 
 
+def tokenize_fitting(
+    tokenizer: Any, examples: Iterable[dict[str, Any]], max_len: int
+) -> tuple[list[Tokenized], int]:
+    """-> (the examples tokenized, those longer than max_len dropped: never truncated; how many)."""
+    out = [tokenize_example(tokenizer, ex["messages"]) for ex in examples]
+    kept = [t for t in out if len(t.ids) <= max_len]
+    return kept, len(out) - len(kept)
+
+
 def _tokenized_job(job: tuple[int, int, int]) -> tuple[list[Tokenized], int]:
-    """In a worker: generate and tokenize one job -> (examples that fit max_len, how many did not)."""
+    """In a worker: generate and tokenize one job."""
     from arctic_cli.train.data import generate_examples
 
     seed, n, max_len = job
-    out = [tokenize_example(_worker_tokenizer, ex["messages"]) for ex in generate_examples(n, seed=seed)]
-    kept = [t for t in out if len(t.ids) <= max_len]
-    return kept, len(out) - len(kept)
+    return tokenize_fitting(_worker_tokenizer, generate_examples(n, seed=seed), max_len)
 
 
 class TrainingData:
@@ -395,9 +402,7 @@ class TrainingData:
     def __iter__(self) -> Iterator[list[Tokenized]]:
         if self.cfg.workers <= 0:
             assert self.examples is not None
-            out = [tokenize_example(self.tokenizer, ex["messages"]) for ex in self.examples]
-            kept = [t for t in out if len(t.ids) <= self.cfg.max_len]
-            self.dropped = len(out) - len(kept)
+            kept, self.dropped = tokenize_fitting(self.tokenizer, self.examples, self.cfg.max_len)
             yield kept
             return
         import multiprocessing
@@ -462,8 +467,7 @@ def train(cfg: TrainConfig, on_progress: Callable[[Progress], None] | None = Non
     _prepare_tokenizer(cfg, tok_dir, train_ex)
     tokenizer = load_tokenizer(tok_dir)
     pad = tokenizer.specials["</s>"]
-    eval_tok = [t for t in (tokenize_example(tokenizer, ex["messages"]) for ex in _eval_examples(cfg))
-                if len(t.ids) <= cfg.max_len]  # fmt: skip
+    eval_tok, _ = tokenize_fitting(tokenizer, _eval_examples(cfg), cfg.max_len)
     eval_batches = make_batches(eval_tok, cfg.batch_tokens, random.Random(0))
     data = TrainingData(cfg, tok_dir, tokenizer, train_ex)
     try:

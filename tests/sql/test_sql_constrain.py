@@ -636,6 +636,7 @@ def test_structural_junk_is_refused(shop: Schema, junk: str) -> None:
         "SELECT status, COUNT(*) FROM orders GROUP BY 1 ORDER BY 2 DESC, 1",  # positions
         "SELECT * FROM orders ORDER BY 3",
         "SELECT orders.id FROM orders JOIN customers AS c ON c.id = orders.customer_id",
+        "SELECT c.name FROM orders JOIN customers c ON c.id = orders.customer_id JOIN orders AS o2 ON o2.id = orders.id",
         "SELECT name, CASE WHEN id > 2 AND name = 'x' THEN 1 ELSE 0 END, SUM(id > 2) FROM customers",
         "SELECT name FROM customers WHERE id IN (SELECT MAX(id) FROM orders) UNION ALL SELECT name FROM customers",
         # an alias defined again in a subquery names its outer table again after the `)`
