@@ -8,6 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from arctic_cli.cli import app
+from arctic_cli.commands.train import _shape
+from arctic_cli.train.trainer import SIZES
+
+BUILTIN = Path(__file__).resolve().parents[2] / "arctic_cli" / "models" / "default"
 
 
 @pytest.mark.parametrize(
@@ -17,6 +21,11 @@ from arctic_cli.cli import app
         (["--lr", "-1"], "must be positive"),
         (["--device", "tpu"], "unknown device 'tpu'"),
         (["--init-from", "/nonexistent"], "holds no model.safetensors"),
+        (["--tokenizer-from", "/nonexistent"], "holds no tokenizer.json"),
+        (["--size", "huge"], "unknown size 'huge'"),
+        (["--init-from", str(BUILTIN), "--size", "medium"], "--size applies to fresh weights"),
+        (["--workers", "-1"], "--workers must be 0 or more"),
+        (["--minutes", "0"], "--minutes positive"),
     ],
 )
 def test_bad_input_exits_2_without_creating_the_run(tmp_path: Path, flags: list[str], needle: str) -> None:
@@ -25,3 +34,13 @@ def test_bad_input_exits_2_without_creating_the_run(tmp_path: Path, flags: list[
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and needle in result.stderr
     assert not run.exists()
+
+
+def test_sizes_and_a_fine_tune_keeps_its_base_models_shape(tmp_path: Path) -> None:
+    assert _shape(None, None) == SIZES["small"] and _shape(None, "medium")["hidden_size"] == 320
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "config.json").write_text('{"hidden_size": 320, "num_hidden_layers": 6}')
+    shape = _shape(base, None)
+    assert shape["hidden_size"] == 320 and shape["num_hidden_layers"] == 6
+    assert shape["num_local_experts"] == SIZES["small"]["num_local_experts"]  # not in its config
