@@ -96,6 +96,9 @@ def train(
         def on_progress(p: Step) -> None:
             if p.eval_loss is not None:
                 bar.update(task, eval=f"{p.eval_loss:.3f}")
+                if not bar.console.is_terminal:  # a log (a GPU job, CI): the bar only draws at the end
+                    output.note(f"step {p.step}/{p.steps}  loss {p.loss:.3f}  eval {p.eval_loss:.3f}  "
+                                f"{p.tokens_per_s:.0f} tok/s")  # fmt: skip
             bar.update(task, completed=p.step, total=p.steps, loss=p.loss, tps=p.tokens_per_s)
 
         model_dir = run_training(cfg, on_progress, resume=resume)

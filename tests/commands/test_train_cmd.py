@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,22 @@ def test_sizes_and_a_fine_tune_keeps_its_base_models_shape(tmp_path: Path) -> No
     shape = _shape(base, None)
     assert shape["hidden_size"] == 320 and shape["num_hidden_layers"] == 6
     assert shape["num_local_experts"] == SIZES["small"]["num_local_experts"]  # not in its config
+
+
+@pytest.mark.slow
+def test_a_run_logged_to_a_file_prints_a_line_per_evaluation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a terminal (a GPU job's log, CI) the progress bar draws only at the end: each
+    evaluation is also a plain line on stderr, and stdout is the exported model's path."""
+    from arctic_cli.train import trainer
+    from arctic_cli.train.data import generate_examples
+
+    tiny = {**SIZES["small"], "hidden_size": 64, "intermediate_size": 64, "num_hidden_layers": 2,
+            "num_attention_heads": 4, "num_local_experts": 4}  # fmt: skip
+    monkeypatch.setitem(SIZES, "small", tiny)
+    monkeypatch.setattr(trainer, "_eval_examples", lambda cfg: list(generate_examples(8, seed=1)))
+    run = tmp_path / "run"
+    flags = ["--examples", "60", "--steps", "2", "--batch-tokens", "2048", "--vocab-size", "400", "--threads", "2"]
+    result = CliRunner().invoke(app, ["train", str(run), *flags])
+    assert result.exit_code == 0, result.stderr
+    assert re.search(r"^step 2/2  loss \d+\.\d{3}  eval \d+\.\d{3}  \d+ tok/s$", result.stderr, re.M)
+    assert result.stdout.strip() == str(run / "model")
