@@ -687,6 +687,12 @@ class Checker:
         frame, prev = state.frames[-1], state.prev.lower()
         stage = frame.stage
         leaving_from = stage != 2 or self._from_done(state, len(state.frames) - 1)
+        if kw in _NOT_IN_SELECT_ITEM and self._select_item(state):
+            return False
+        if kw in _QUANTIFIERS and not (kw == "all" and prev == "union"):
+            return (  # `> ALL (`, where the dialect quantifies (SQLite does not: no ANY here)
+                state.prev in ("=", "<", ">") and next_char in (None, "(", " ") and "any" in self.known
+            )
         if kw == "select":
             return stage == 0 and (
                 state.prev in ("", "(")
@@ -847,13 +853,6 @@ class Checker:
             return False  # SUM(MAX(x)) is no SQL, nor `WHERE COUNT(*) > 2` or `GROUP BY SUM(x)`
         if word in self.tables and word not in self.all_column_set and next_char not in (None, "."):
             return False  # a table in an expression only qualifies a column: `orders.id`
-        if not quoted and lower in _KEYWORDS and word not in self.names:
-            if lower in _NOT_IN_SELECT_ITEM and self._select_item(state):
-                return False
-            if lower in _QUANTIFIERS and not (lower == "all" and state.prev.lower() == "union"):
-                return (  # `> ALL (`, where the dialect quantifies (SQLite does not: no ANY here)
-                    state.prev in ("=", "<", ">") and next_char in (None, "(", " ") and "any" in self.known
-                )
         if not quoted and lower in _KEYWORDS:
             return self._clause_ok(state, lower, next_char)
         if self._column_ref(word, next_char):

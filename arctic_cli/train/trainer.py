@@ -503,6 +503,7 @@ def _run(
     opt = _optimizer(model, cfg)
     step, spent = load_checkpoint(run, model, opt) if resume else (0, 0.0)
     rng = random.Random(cfg.seed + step)  # a resumed run draws fresh batch orders, reproducibly
+    batches = next_batches()  # the first chunk (workers: waited for), before data_seconds is read
     stats = RouterStats(model)
     log = (run / "train_log.jsonl").open("a")
     log.write(json.dumps({"event": "start", "step": step, "device": cfg.device,
@@ -510,10 +511,13 @@ def _run(
                           "parameters": sum(p.numel() for p in model.parameters())}) + "\n")  # fmt: skip
     if step == 0:
         log.write(json.dumps({"step": 0, "eval_loss": evaluate(model, eval_batches, cfg, pad)}) + "\n")
-    batches = next_batches()  # waits for the first chunk before the clock starts
     window_tokens, window_start = 0, time.perf_counter()
     clock = time.perf_counter() - spent  # training seconds count from here (a resumed run's included)
-    done = False
+
+    def finished(elapsed: float) -> bool:
+        return step >= cfg.steps or (cfg.time_budget is not None and elapsed >= cfg.time_budget)
+
+    done = finished(spent)  # a resumed run may have nothing left to do
     while not done:
         if not batches:
             batches = next_batches()
@@ -531,7 +535,7 @@ def _run(
         step += 1
         window_tokens += n_tokens
         elapsed = time.perf_counter() - clock
-        done = step >= cfg.steps or (cfg.time_budget is not None and elapsed >= cfg.time_budget)
+        done = finished(elapsed)
         eval_loss = None
         if step % cfg.eval_every == 0 or done:
             eval_loss = evaluate(model, eval_batches, cfg, pad)

@@ -122,6 +122,10 @@ def test_tiny_run_learns_exports_and_resumes(tmp_path: Path) -> None:
     log = [json.loads(line) for line in (tmp_path / "train_log.jsonl").read_text().splitlines()]
     starts = [r for r in log if r.get("event") == "start"]
     assert [s["step"] for s in starts] == [0, 20]
+    # A finished run resumed with the same budget trains no further step.
+    train(tiny_config(tmp_path, steps=25))
+    log = [json.loads(line) for line in (tmp_path / "train_log.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in log if r.get("event") == "end"] == [20, 25, 25]
 
 
 def test_answer_budget_is_twice_the_longest_answer_to_a_power_of_two() -> None:
