@@ -23,8 +23,8 @@ _CONSTRAINT = re.compile(r"^(PRIMARY|FOREIGN|UNIQUE|CHECK|CONSTRAINT)\b", re.I)
 
 
 def norm_name(name: str) -> str:
-    """`tbl_OrderItems` -> `orderitem`: no prefix, case, underscores or plural s."""
-    n = re.sub(r"^(tbl|t)_", "", name, flags=re.I).replace("_", "").lower()
+    """`tbl_OrderItems`, `tblOrderItems` -> `orderitem`: no prefix, case, underscores or plural s."""
+    n = re.sub(r"^(tbl|t)_|^tbl(?-i:(?=[A-Z]))", "", name, flags=re.I).replace("_", "").lower()
     if n.endswith("ies"):
         return n[:-3] + "y"
     return n[:-1] if n.endswith("s") and not n.endswith("ss") else n

@@ -128,10 +128,13 @@ def filter_eq(rng: random.Random, s: Schema) -> Draft | None:
 def _by_value(rng: random.Random, t: Table, c: Column, v: object, out: str, shown: str, where: str) -> Draft:
     """A filter question that says the value but not the column: "How many invoices are open?"."""
     said = str(v).replace("_", " ") if rng.random() < 0.7 else str(v)
+    if c.kind == "enum" and not said.islower() and rng.random() < 0.8:
+        said = said.lower()  # 'LOST' is asked as "lost"
     if c.kind == "enum":
-        counts: tuple[str, ...] = ("How many {P} are {v}?", "How many {v} {P} are there?", "Count the {v} {P}.")
+        counts: tuple[str, ...] = ("How many {P} are {v}?", "How many {v} {P} are there?", "Count the {v} {P}.",
+                                   "How many {P} are marked as {v}?", "How many {P} are currently {v}?")
         lists: tuple[str, ...] = ("List the {o} of the {v} {P}.", "Which {P} are {v}? Show their {o}.",
-                                  "Show the {o} of all {v} {P}.")
+                                  "Show the {o} of all {v} {P}.", "Which {P} are marked {v}? Give their {o}.")
     elif c.kind in ("city", "country"):
         counts = ("How many {P} are in {v}?", "How many {P} are based in {v}?")
         lists = ("List the {o} of {P} in {v}.", "Which {P} are in {v}? Give their {o}.")
@@ -160,13 +163,16 @@ def flag(rng: random.Random, s: Schema) -> Draft | None:
     where = f"{q(c.name)} = {1 if yes else 0}"
     if rng.random() < 0.6:
         qs: tuple[str, ...] = (
-            ("Which {P} are {w}? Show their {o}.", "List the {o} of {w} {P}.", "Show the {o} of the {P} that are {w}.")
+            ("Which {P} are {w}? Show their {o}.", "List the {o} of {w} {P}.", "Show the {o} of the {P} that are {w}.",
+             "Which {P} are flagged {w}? Give their {o}.", "List the {o} of {P} marked as {w}.")
             if yes else
-            ("Which {P} are not {w}? Show their {o}.", "List the {o} of {P} that are not {w}.")
+            ("Which {P} are not {w}? Show their {o}.", "List the {o} of {P} that are not {w}.",
+             "Which {P} are no longer {w}? Give their {o}.")
         )
         return Draft(say(rng, qs, P=t.plural, w=word, o=out), f"SELECT {shown} FROM {q(t.name)} WHERE {where}")
-    qs = (("How many {w} {P} are there?", "How many {P} are {w}?", "Count the {w} {P}.", "How many {w} {P} do we have?")
-          if yes else ("How many {P} are not {w}?", "Count the {P} that are not {w}."))
+    qs = (("How many {w} {P} are there?", "How many {P} are {w}?", "Count the {w} {P}.", "How many {w} {P} do we have?",
+           "How many {P} are flagged as {w}?", "How many {P} are marked {w}?")
+          if yes else ("How many {P} are not {w}?", "Count the {P} that are not {w}.", "How many {P} are no longer {w}?"))
     return Draft(say(rng, qs, P=t.plural, w=word), f"SELECT COUNT(*) FROM {q(t.name)} WHERE {where}", "nonzero")
 
 

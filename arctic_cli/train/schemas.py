@@ -34,6 +34,22 @@ ABBREV = {
     "date": "dt", "subscription": "sub", "invoice": "inv", "student": "stu", "manager": "mgr",
     "total": "tot", "count": "cnt", "average": "avg", "payment": "pmt", "vehicle": "veh",
 }
+# Yes/no columns real schemas add to almost any table, and how they name them: `is_remote`,
+# `remote_flag`, `REMOTE_FLG`, `remote_ind`, `remote_yn`, `isRemote`, or the bare word. The question
+# says only the adjective ("How many remote employees are there?"), whatever the convention.
+FLAG_WORDS = tuple(
+    """
+    active archived verified approved certified confidential deleted discontinued domestic
+    enabled expired featured hazardous internal international locked obsolete overdue premium
+    preferred private public recurring refundable remote reviewed seasonal suspended taxable
+    tenured urgent visible billable exempt blocked frozen imported insured licensed published
+    registered reimbursable subsidized fragile returned cancelled closed settled disputed
+    escalated promoted retired certified_organic handicap_accessible pet_friendly
+    """.split()  # noqa: SIM905
+)
+FLAG_NAMING = ((("{w}",), 2), (("is", "{w}"), 3), (("{w}", "flag"), 2), (("{w}", "flg"), 1),
+               (("{w}", "ind"), 1), (("{w}", "yn"), 1))
+FLAG_SHARE = 0.35  # tables that get one extra yes/no column
 TEXT_KINDS = frozenset({"label", "person", "first", "last", "email", "phone", "city", "country", "enum", "code"})
 NUM_KINDS = frozenset({"money", "int", "real", "year"})
 DATE_KINDS = frozenset({"date", "datetime"})
@@ -50,6 +66,7 @@ class Style:
     inline_fk: bool     # REFERENCES on the column vs a FOREIGN KEY clause
     one_line: bool      # whole CREATE TABLE on one line
     squeeze: bool = False  # legacy abbreviations: long words lose their vowels (patient -> ptnt)
+    codes: str = "lower"  # how enum values are stored: lower ('lost'), upper ('LOST'), title ('Lost')
 
 
 @dataclass
@@ -156,13 +173,22 @@ def style_words(words: list[str], style: Style) -> str:
     return "_".join(words)
 
 
+def flag_words(word: str, rng: random.Random) -> list[str]:
+    """A yes/no column's name words under a random convention: `remote` -> [is, remote] ..."""
+    shape = rng.choices([n for n, _ in FLAG_NAMING], [w for _, w in FLAG_NAMING])[0]
+    return [p for part in shape for p in part.format(w=word).split("_")]
+
+
 def random_style(rng: random.Random, domain: str) -> Style:
     case = rng.choices(("snake", "pascal", "camel", "upper"), (5, 3, 2, 1))[0]
     prefix = rng.choices(("", "tbl_", "t_", domain[:3] + "_"), (7, 1, 1, 1))[0]
+    if prefix == "tbl_" and case in ("pascal", "camel") and rng.random() < 0.6:
+        prefix = "tbl"  # Hungarian-style `tblStudent`
     return Style(
         case=case, plural=rng.random() < 0.55, prefix=prefix, abbreviate=rng.random() < 0.3,
         pk=rng.choices(("id", "table_id", "tableid"), (4, 5, 1))[0], varchar=rng.random() < 0.35,
         inline_fk=rng.random() < 0.6, one_line=rng.random() < 0.5, squeeze=rng.random() < 0.12,
+        codes=rng.choices(("lower", "upper", "title"), (6, 2, 2))[0],
     )
 
 
@@ -338,11 +364,26 @@ def _make_table(
         arg = ":".join(rest)
         if renames and rng.random() < 0.4:  # renamed schemas also get some unrelated column names
             cname = column_rename(rng)
-        col = Column(style_words(cname.split("_"), style), cname.replace("_", " "), kind, arg,
+        words = cname.split("_")
+        if kind == "bool" and rng.random() < 0.6:
+            words = flag_words(cname.removeprefix("is_"), rng)
+        if kind == "enum":
+            arg = "|".join(_cased(v, style.codes) for v in arg.split("|"))
+        col = Column(style_words(words, style), cname.replace("_", " "), kind, arg,
                      _sqltype(kind, arg, style, rng), nullable)
         if all(c.name.lower() != col.name.lower() for c in t.columns):
             t.columns.append(col)
+    if rng.random() < FLAG_SHARE:
+        word = rng.choice(FLAG_WORDS)
+        col = Column(style_words(flag_words(word, rng), style), word.replace("_", " "), "bool", "",
+                     _sqltype("bool", "", style, rng))
+        if all(c.name.lower() != col.name.lower() and c.phrase != col.phrase for c in t.columns):
+            t.columns.append(col)
     return t
+
+
+def _cased(value: str, codes: str) -> str:
+    return value.upper() if codes == "upper" else value.title() if codes == "title" else value
 
 
 def _create_table(t: Table, style: Style) -> str:

@@ -65,6 +65,42 @@ def test_naming_styles_appear(examples: list[dict]) -> None:
     assert "qty" in columns or "amt" in columns or "cust" in columns  # abbreviations
 
 
+def test_yes_no_columns_are_named_as_real_schemas_name_them(examples: list[dict]) -> None:
+    flags = [e for e in examples if e["kind"] == "sql" and e["family"] == "flag"]
+    assert len(flags) >= 15
+    where = [re.search(r"WHERE \"?(\w+)\"? = [01]$", e["gold"]) for e in flags]
+    names = {m[1].lower() for m in where if m}
+    assert any(n.startswith("is") for n in names)
+    assert any(n.endswith(("flag", "flg", "ind", "yn")) for n in names)
+    assert any(not n.startswith("is") and not n.endswith(("flag", "flg", "ind", "yn")) for n in names)
+    for e in flags:  # the question says the adjective, never the convention's extra words
+        assert not re.search(r"\b(flg|yn|ind)\b", e["question"].lower()), e["question"]
+    tbl = {m for e in examples if e["kind"] == "sql" for m in re.findall(r"CREATE TABLE (tbl[A-Z]\w+)", e["schema"])}
+    assert tbl  # Hungarian-style `tblStudent` as well as `tbl_students`
+
+
+def test_coded_values_are_asked_in_plain_words() -> None:
+    import random
+
+    from arctic_cli.train import schemas
+
+    rng = random.Random(3)
+    upper = 0
+    for _ in range(400):
+        s = schemas.random_schema(rng)
+        if s.style.codes != "upper":
+            continue
+        schemas.fill(s, rng)
+        enums = [(t, c) for t in s.tables for c in t.columns if c.kind == "enum"]
+        for t, c in enums:
+            assert all(v.isupper() for v in questions.values(t, c))  # stored as codes: 'LOST'
+        draft = questions._by_value(rng, *enums[0], "LOST", "x", "x", "x = 'LOST'") if enums else None
+        if draft is not None:
+            upper += 1
+            assert "LOST" in draft.sql and ("lost" in draft.question or "LOST" in draft.question)
+    assert upper >= 20
+
+
 def test_sql_prompt_is_exactly_what_arctic_sql_sends(examples: list[dict], tmp_path: Path) -> None:
     from arctic_cli.sql import prompt, schema
     from arctic_cli.sql.extract import extract_sql
@@ -161,6 +197,13 @@ def test_holdout_guard_catches_the_heldout_schemas_and_questions(examples: list[
     for ex in examples:
         if ex["kind"] == "sql":
             assert not guard.schema_collides(ex["schema"]) and not guard.question_collides(ex["question"])
+
+
+def test_holdout_names_drop_table_prefixes() -> None:
+    from arctic_cli.train.holdout import norm_name
+
+    assert norm_name("tblStudents") == norm_name("tbl_students") == norm_name("Student") == "student"
+    assert norm_name("tblock") == "tblock"  # a word, not a prefix
 
 
 def test_write_jsonl(tmp_path: Path) -> None:
