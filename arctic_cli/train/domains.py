@@ -6,6 +6,7 @@ it references (its foreign keys). Column specs are compact strings `name:kind[?]
 - kinds: `label:POOL` (a name from a word pool, the row's human label), `person`, `first`, `last`,
   `email`, `phone`, `city`, `country`, `enum:a|b|c`, `money`, `int:LO-HI`, `real:LO-HI`, `date`,
   `datetime`, `bool`, `code:PREFIX`, `year`;
+  (a nullable date's `arg` is the event it records, `closed` for `closed_on`: see schemas.event_of);
 - a trailing `?` marks a nullable column (the filler leaves some of its values NULL).
 
 The generator renames everything through a naming style (snake_case, PascalCase, prefixes,

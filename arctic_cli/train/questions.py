@@ -207,6 +207,8 @@ def null_check(rng: random.Random, s: Schema) -> Draft | None:
         return None
     t, c = found
     out, shown = _shown(rng, t, c)
+    if c.kind in DATE_KINDS and c.arg and rng.random() < 0.6:
+        return _pending(rng, t, c, out, shown)
     r = rng.random()
     if r < 0.4:
         qs: tuple[str, ...] = ("How many {P} have no {c}?", "Count the {P} without a {c}.", "How many {P} are missing a {c}?")
@@ -219,6 +221,24 @@ def null_check(rng: random.Random, s: Schema) -> Draft | None:
     qs = ("List the {o} of {P} that have a {c}.", "Which {P} have a {c} recorded? Show their {o}.")
     return Draft(say(rng, qs, o=out, P=t.plural, c=c.phrase),
                  f"SELECT {shown} FROM {q(t.name)} WHERE {q(c.name)} IS NOT NULL")
+
+
+def _pending(rng: random.Random, t: Table, c: Column, out: str, shown: str) -> Draft:
+    """An event date asked as the event: "Which loans haven't been returned yet?" -> IS NULL."""
+    verb, name = c.arg, q(c.name)
+    if rng.random() < 0.7:
+        counts: tuple[str, ...] = ("How many {P} haven't been {v} yet?", "How many {P} are still not {v}?",
+                                   "Count the {P} that have not been {v}.", "How many {P} are not {v} yet?")
+        lists: tuple[str, ...] = ("Which {P} haven't been {v} yet? Show their {o}.", "List the {o} of {P} not yet {v}.",
+                                  "Which {P} are still waiting to be {v}? Give their {o}.")
+        where = f"{name} IS NULL"
+    else:
+        counts = ("How many {P} have been {v}?", "How many {P} were {v} already?")
+        lists = ("Which {P} have been {v}? Show their {o}.", "List the {o} of {P} that were {v}.")
+        where = f"{name} IS NOT NULL"
+    if rng.random() < 0.45:
+        return Draft(say(rng, counts, P=t.plural, v=verb), f"SELECT COUNT(*) FROM {q(t.name)} WHERE {where}", "any")
+    return Draft(say(rng, lists, P=t.plural, v=verb, o=out), f"SELECT {shown} FROM {q(t.name)} WHERE {where}")
 
 
 def date_range(rng: random.Random, s: Schema) -> Draft | None:

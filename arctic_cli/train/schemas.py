@@ -50,6 +50,22 @@ FLAG_WORDS = tuple(
 FLAG_NAMING = ((("{w}",), 2), (("is", "{w}"), 3), (("{w}", "flag"), 2), (("{w}", "flg"), 1),
                (("{w}", "ind"), 1), (("{w}", "yn"), 1))
 FLAG_SHARE = 0.35  # tables that get one extra yes/no column
+# Dates of an event that may not have happened yet (NULL until then): `closed_on`, `shipped_at`,
+# `return_dt`, `DateApproved`. A question says the event ("Which orders haven't shipped yet?").
+EVENT_VERBS = tuple(
+    """
+    approved closed cancelled shipped returned paid resolved completed delivered signed archived
+    verified reviewed processed published settled received invoiced confirmed activated renewed
+    """.split()  # noqa: SIM905
+)
+EVENT_NAMING = ((("{w}", "on"), 3), (("{w}", "at"), 2), (("{w}", "date"), 2), (("{w}", "dt"), 1), (("date", "{w}"), 1))
+EVENT_SHARE = 0.3  # tables that get one extra event date
+
+
+def event_of(words: list[str]) -> str:
+    """The event a date column records, if its name says one: [closed, on] -> "closed"."""
+    verb = next((w for w in words if w.endswith("ed") or w in ("paid", "sold", "sent")), "")
+    return verb if len(words) > 1 else ""
 TEXT_KINDS = frozenset({"label", "person", "first", "last", "email", "phone", "city", "country", "enum", "code"})
 NUM_KINDS = frozenset({"money", "int", "real", "year"})
 DATE_KINDS = frozenset({"date", "datetime"})
@@ -369,9 +385,18 @@ def _make_table(
             words = flag_words(cname.removeprefix("is_"), rng)
         if kind == "enum":
             arg = "|".join(_cased(v, style.codes) for v in arg.split("|"))
+        if kind in DATE_KINDS and nullable:
+            arg = event_of(cname.split("_"))
         col = Column(style_words(words, style), cname.replace("_", " "), kind, arg,
                      _sqltype(kind, arg, style, rng), nullable)
         if all(c.name.lower() != col.name.lower() for c in t.columns):
+            t.columns.append(col)
+    if rng.random() < EVENT_SHARE:
+        verb = rng.choice(EVENT_VERBS)
+        shape = rng.choices([n for n, _ in EVENT_NAMING], [w for _, w in EVENT_NAMING])[0]
+        words = [part.format(w=verb) for part in shape]
+        col = Column(style_words(words, style), " ".join(words), "date", verb, "DATE", nullable=True)
+        if all(c.name.lower() != col.name.lower() and event_of(c.phrase.split()) != verb for c in t.columns):
             t.columns.append(col)
     if rng.random() < FLAG_SHARE:
         word = rng.choice(FLAG_WORDS)
