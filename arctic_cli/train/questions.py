@@ -194,6 +194,14 @@ def compare(rng: random.Random, s: Schema) -> Draft | None:
               "List the {o} of {P} with {c} between {lo} and {hi}.")
         return Draft(say(rng, qs, P=t.plural, c=c.phrase, lo=lo, hi=hi, o=out),
                      f"SELECT {shown} FROM {q(t.name)} WHERE {q(c.name)} BETWEEN {lo} AND {hi}")
+    if c.kind == "year" and rng.random() < 0.5:  # "published before 1960"
+        op, w = rng.choice((("<", "before"), (">", "after"), (">=", "since")))
+        qs = ("Which {P} have a {c} {w} {v}? Show their {o}.", "List the {o} of {P} with a {c} {w} {v}.")
+        if q(c.name) not in shown.split(", ") and rng.random() < 0.5:  # the year shown too
+            shown = f"{shown}, {q(c.name)}"
+            qs = ("List the {o} and {c} of {P} with a {c} {w} {v}.", "Which {P} have a {c} {w} {v}? Show their {o} and {c}.")
+        return Draft(say(rng, qs, P=t.plural, c=c.phrase, w=w, v=v, o=out),
+                     f"SELECT {shown} FROM {q(t.name)} WHERE {q(c.name)} {op} {v}")
     qs = ("Which {P} have a {c} {w} {v}? Show their {o}.", "List the {o} of {P} whose {c} is {w} {v}.",
           "Find {P} with {c} {w} {v} (their {o}).")
     return Draft(say(rng, qs, P=t.plural, c=c.phrase, w=rng.choice(words), v=v, o=out),
@@ -261,6 +269,14 @@ def date_range(rng: random.Random, s: Schema) -> Draft | None:
         return Draft(say(rng, qs, P=t.plural, c=c.phrase, y=y, o=out.phrase),
                      f"SELECT {q(out.name)} FROM {q(t.name)} WHERE {col} >= '{y}-01-01' AND {col} < '{y + 1}-01-01'")
     d = vs[len(vs) // 2]
+    if r < 0.55:  # a year as the bound: "hired before 2010", "joined since 2022"
+        y = int(d[:4])
+        bound, w = rng.choice(((f"< '{y}-01-01'", "before"), (f">= '{y + 1}-01-01'", "after"), (f">= '{y}-01-01'", "since")))
+        qs = ("List the {o} of {P} with a {c} {w} {y}.", "Which {P} have a {c} {w} {y}? Show their {o}.",
+              "How many {P} have a {c} {w} {y}?")
+        question = say(rng, qs, o=out.phrase, P=t.plural, c=c.phrase, w=w, y=y)
+        shown = "COUNT(*)" if question.startswith("How many") else q(out.name)
+        return Draft(question, f"SELECT {shown} FROM {q(t.name)} WHERE {col} {bound}", "any" if shown == "COUNT(*)" else "rows")
     if r < 0.7:
         op, w = rng.choice((("<", "before"), (">", "after")))
         qs = ("List the {o} of {P} with a {c} {w} {d}.", "Which {P} have {c} {w} {d}? Give their {o}.")
