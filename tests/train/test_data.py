@@ -91,6 +91,20 @@ def test_event_dates_are_asked_as_the_event(examples: list[dict]) -> None:
         assert ("NOT NULL" in e["gold"]) == ("yet" not in e["question"] and " not " not in e["question"]), e
 
 
+def test_a_year_bound_is_the_years_edge(examples: list[dict]) -> None:
+    bounded = 0
+    for e in examples:
+        m = re.search(r" (before|after|since) (\d{4})\b(?!-)", e.get("question", ""))
+        if e["kind"] != "sql" or not m or "BETWEEN" in e["gold"]:
+            continue
+        bounded += 1
+        y = int(m[2])
+        edge = {"before": (f"< '{y}-01-01'", f"< {y}"), "after": (f">= '{y + 1}-01-01'", f"> {y}"),
+                "since": (f">= '{y}-01-01'", f">= {y}")}[m[1]]
+        assert e["gold"].endswith(edge), e
+    assert bounded >= 2
+
+
 def test_coded_values_are_asked_in_plain_words() -> None:
     import random
 
