@@ -770,7 +770,7 @@ class Checker:
             ):
                 return word in self.tables  # `main.orders`
             table = self._table_of(state, qualifier)
-            return next_char != "(" and word in (self.column_sets[table] if table else self.all_column_set)
+            return word in (self.column_sets[table] if table else self.all_column_set)
         prev = state.prev.lower()
         if self._wants_by(state):
             return not quoted and word in ("BY", "by")
@@ -855,8 +855,6 @@ class Checker:
             return False  # a table in an expression only qualifies a column: `orders.id`
         if not quoted and lower in _KEYWORDS:
             return self._clause_ok(state, lower, next_char)
-        if next_char == "(" and word not in self.functions and lower not in _FUNCTIONS:
-            return False  # a column is not called: `T2.MACH_DESC(` (a column `COUNT` may be)
         if self._column_ref(word, next_char):
             q = self._query(state)
             if q is not None and state.frames[q].stage >= 2:
@@ -1078,8 +1076,6 @@ class Checker:
                 or (ch == ")" and state.prev == "(" and state.prev2.lower() in _NO_ARGS)
                 or state.prev + ch in _OPERATOR_PAIRS
             )
-        elif prev == "case" and ch not in "('\"`":
-            state.ok = False  # `CASE =`: CASE goes on with WHEN or an operand
         elif state.operand and ch in "('\"":
             state.ok = False  # an operand right after an operand: `x 'a'`, `x (`
         elif state.after_table:
@@ -1105,14 +1101,10 @@ class Checker:
                     self.literals is None or self.literals.number_ok(state.prev + ".", False)
                 )
                 state.prev2, state.prev = state.prev, ch
-            elif state.prev2 in self.tables and state.aliases.get(state.prev) == state.prev2:
-                state.ok = False  # `FROM hold_req T2.hold_id`: an alias just given qualifies nothing
             elif state.prev[:1].isalpha() or state.prev[:1] == "_":
                 state.qualifier = state.prev
             else:
                 state.ok = False  # `).x`, `'a'.x`
-        elif ch == "(" and state.prev == ".":
-            state.ok = False  # `3.(`: after a number's point only digits
         elif ch == "(":
             derived = self._table_position(state)
             if derived:
