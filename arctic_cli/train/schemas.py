@@ -60,12 +60,6 @@ EVENT_VERBS = tuple(
 )
 EVENT_NAMING = ((("{w}", "on"), 3), (("{w}", "at"), 2), (("{w}", "date"), 2), (("{w}", "dt"), 1), (("date", "{w}"), 1))
 EVENT_SHARE = 0.3  # tables that get one extra event date
-
-
-def event_of(words: list[str]) -> str:
-    """The event a date column records, if its name says one: [closed, on] -> "closed"."""
-    verb = next((w for w in words if w.endswith("ed") or w in ("paid", "sold", "sent")), "")
-    return verb if len(words) > 1 else ""
 TEXT_KINDS = frozenset({"label", "person", "first", "last", "email", "phone", "city", "country", "enum", "code"})
 NUM_KINDS = frozenset({"money", "int", "real", "year"})
 DATE_KINDS = frozenset({"date", "datetime"})
@@ -189,10 +183,17 @@ def style_words(words: list[str], style: Style) -> str:
     return "_".join(words)
 
 
-def flag_words(word: str, rng: random.Random) -> list[str]:
-    """A yes/no column's name words under a random convention: `remote` -> [is, remote] ..."""
-    shape = rng.choices([n for n, _ in FLAG_NAMING], [w for _, w in FLAG_NAMING])[0]
+def named(word: str, conventions: tuple[tuple[tuple[str, ...], int], ...], rng: random.Random) -> list[str]:
+    """A column's name words under one of weighted naming conventions: `remote` -> [is, remote]
+    (FLAG_NAMING), `closed` -> [closed, on] (EVENT_NAMING)."""
+    shape = rng.choices([n for n, _ in conventions], [w for _, w in conventions])[0]
     return [p for part in shape for p in part.format(w=word).split("_")]
+
+
+def event_of(words: list[str]) -> str:
+    """The event a date column records, if its name says one: [closed, on] -> "closed"."""
+    verb = next((w for w in words if w.endswith("ed") or w in ("paid", "sold", "sent")), "")
+    return verb if len(words) > 1 else ""
 
 
 def random_style(rng: random.Random, domain: str) -> Style:
@@ -382,7 +383,7 @@ def _make_table(
             cname = column_rename(rng)
         words = cname.split("_")
         if kind == "bool" and rng.random() < 0.6:
-            words = flag_words(cname.removeprefix("is_"), rng)
+            words = named(cname.removeprefix("is_"), FLAG_NAMING, rng)
         if kind == "enum":
             arg = "|".join(_cased(v, style.codes) for v in arg.split("|"))
         if kind in DATE_KINDS and nullable:
@@ -393,14 +394,13 @@ def _make_table(
             t.columns.append(col)
     if rng.random() < EVENT_SHARE:
         verb = rng.choice(EVENT_VERBS)
-        shape = rng.choices([n for n, _ in EVENT_NAMING], [w for _, w in EVENT_NAMING])[0]
-        words = [part.format(w=verb) for part in shape]
+        words = named(verb, EVENT_NAMING, rng)
         col = Column(style_words(words, style), " ".join(words), "date", verb, "DATE", nullable=True)
         if all(c.name.lower() != col.name.lower() and event_of(c.phrase.split()) != verb for c in t.columns):
             t.columns.append(col)
     if rng.random() < FLAG_SHARE:
         word = rng.choice(FLAG_WORDS)
-        col = Column(style_words(flag_words(word, rng), style), word.replace("_", " "), "bool", "",
+        col = Column(style_words(named(word, FLAG_NAMING, rng), style), word.replace("_", " "), "bool", "",
                      _sqltype("bool", "", style, rng))
         if all(c.name.lower() != col.name.lower() and c.phrase != col.phrase for c in t.columns):
             t.columns.append(col)
