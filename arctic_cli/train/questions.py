@@ -276,7 +276,7 @@ def date_range(rng: random.Random, s: Schema) -> Draft | None:
               "How many {P} have a {c} {w} {y}?")
         question = say(rng, qs, o=out.phrase, P=t.plural, c=c.phrase, w=w, y=y)
         shown = "COUNT(*)" if question.startswith("How many") else q(out.name)
-        return Draft(question, f"SELECT {shown} FROM {q(t.name)} WHERE {col} {bound}", "any" if shown == "COUNT(*)" else "rows")
+        return Draft(question, f"SELECT {shown} FROM {q(t.name)} WHERE {col} {bound}", "nonzero" if shown == "COUNT(*)" else "rows")
     if r < 0.7:
         op, w = rng.choice((("<", "before"), (">", "after")))
         qs = ("List the {o} of {P} with a {c} {w} {d}.", "Which {P} have {c} {w} {d}? Give their {o}.")

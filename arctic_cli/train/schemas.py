@@ -378,7 +378,7 @@ def _make_table(
     for spec in ent.columns:
         nullable = spec.endswith("?")
         cname, kind, *rest = spec.rstrip("?").split(":")
-        arg = ":".join(rest)
+        arg, concept = ":".join(rest), cname
         if renames and rng.random() < 0.4:  # renamed schemas also get some unrelated column names
             cname = column_rename(rng)
         words = cname.split("_")
@@ -386,7 +386,7 @@ def _make_table(
             words = named(cname.removeprefix("is_"), FLAG_NAMING, rng)
         if kind == "enum":
             arg = "|".join(_cased(v, style.codes) for v in arg.split("|"))
-        if kind in DATE_KINDS and nullable:
+        if kind in DATE_KINDS and nullable and cname == concept:  # (a renamed `expected_speed` is no event)
             arg = event_of(cname.split("_"))
         col = Column(style_words(words, style), cname.replace("_", " "), kind, arg,
                      _sqltype(kind, arg, style, rng), nullable)
