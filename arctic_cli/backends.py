@@ -67,6 +67,9 @@ def complete(backend: Backend, messages: list[Message], params: GenParams) -> Co
     return Completion(text, usage)
 
 
+SQL_HINTS_KEY = "arctic_sql_hints"  # config.json: the model expects `linking.hints` in SQL prompts
+
+
 class LocalBackend:
     """The local engine as a `Backend`: chat template -> generate_tokens -> incremental text.
 
@@ -102,6 +105,8 @@ class LocalBackend:
         )
         self.name = self.model_dir.name
         self.context_window = int(self.model.config.max_position_embeddings)
+        # trained by `arctic train` with the SQL prompt's hint line (arctic_cli/sql/linking.py)
+        self.sql_hints = self.model.config.extra.get(SQL_HINTS_KEY) is True
 
     def count_tokens(self, messages: list[Message]) -> int:
         return len(self.tokenizer.encode_chat(messages))

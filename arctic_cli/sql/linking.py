@@ -12,6 +12,7 @@ matched against the question's words, stemmed (`invoices` -> `invoice`):
                 in order, within the word, as legacy schemas shorten words
   initials      `mrn` ~ "medical record number" (consecutive question words)
   phrase        `PlanName` ~ "plan name" (all the name's words, in order)
+  compound      `PolicyHolders` ~ "policyholders" (the name's words run together)
   value         `Status` ~ "still open" (a listed value of the column, `Column.values`)
 
 A column's words that only repeat its table's name (`AccountId` of `Accounts`) link nothing: the
@@ -21,9 +22,10 @@ question saying "accounts" names the table, not that column.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from arctic_cli.sql.schema import Schema
+from arctic_cli.sql.schema import Column, Schema, Texts
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])|([A-Z]+)([A-Z][a-z])")
@@ -105,8 +107,13 @@ def link(question: str, schema: Schema) -> Links:
     entities = {w for table in schema.tables for w in name_words(table.name)}
     tables: dict[str, float] = {}
     columns: dict[str, float] = {}
+    joined = set(asked)  # "policyholders" -> PolicyHolders: the name's words run together
+
+    def compound(words: list[str]) -> float:
+        return float(len(words) > 1 and "".join(words) in joined)
+
     for table in schema.tables:
-        s = score(name_words(table.name))
+        s = score(name_words(table.name)) + compound(name_words(table.name))
         if s:
             tables[table.name.lower()] = s
         for column in table.columns:
@@ -115,6 +122,7 @@ def link(question: str, schema: Schema) -> Links:
             c = score([w for w in words if w not in entities])
             if len(words) > 1 and f" {' '.join(words)} " in stems:  # "plan name" -> PlanName
                 c += 1
+            c += compound(words)
             c += any(_mentioned(v, spoken) for v in column.values)  # "still open" -> Status
             if c:
                 key = column.name.lower()
@@ -126,3 +134,68 @@ def _mentioned(literal: str, spoken: str) -> bool:
     """Whether a listed value (an SQL literal: `'in_transit'`, `1`) is said in the question."""
     words = _WORD.findall(literal.strip("'").lower())
     return bool(words) and not literal[:1].isdigit() and f" {' '.join(words)} " in spoken
+
+
+MAX_HINT_TABLES = 3  # tables named in a hint line, most relevant first
+MAX_HINT_COLUMNS = 4  # columns named per table, most strongly linked first
+MAX_HINT_VALUES = 2  # quoted values shown per column
+HINT_VALUE_CHARS = 40  # longer stored strings (free text) are never matched
+
+def quoted(question: str, stored: Iterable[str]) -> list[str]:
+    """The stored strings the question says, word for word but for case and plurals, as SQL
+    literals: "How many DVD titles" quotes 'DVD', "marked as lost" 'LOST', "in the Press Shop"
+    'Press Shop'. One-word values that are too short, numbers or stop words are not matched."""
+    said = " " + " ".join(stem(w) for w in _WORD.findall(question.lower())) + " "
+    out: list[str] = []
+    for value in stored:
+        if not isinstance(value, str) or len(value) > HINT_VALUE_CHARS:
+            continue
+        words = [stem(w) for w in _WORD.findall(value.lower())]
+        if not words or len(words) == 1 and (len(words[0]) < 2 or words[0].isdigit() or words[0] in _STOP):
+            continue
+        if f" {' '.join(words)} " in said:
+            literal = "'" + value.replace("'", "''") + "'"
+            if literal not in out:
+                out.append(literal)
+    return out
+
+
+def _listed(column: Column) -> list[str]:
+    """A column's listed string values (`CHECK ... IN` or sampled), unquoted."""
+    return [v[1:-1].replace("''", "'") for v in column.values if v.startswith("'")]
+
+
+def hints(question: str, schema: Schema, texts: Texts | None = None, known: Links | None = None) -> str:
+    """The schema items the question names, for the prompt's hint line:
+    `ITM_MSTR(STD_COST, ITM_DESC = 'Floor Lamp FX500'); MACH(MACH_DESC)`.
+
+    Tables are ranked like `prompt.fit_schema` ranks them (a named table counts twice, then each
+    named column) plus one per column holding a value the question quotes (`texts`: what the
+    database stores, `schema.stored_texts`; without it, the columns' listed values); "" when
+    nothing is named. `known`: links the caller has besides the question's words, added to
+    theirs (training adds the gold query's names, so that a model learns to trust the line).
+    """
+    links = link(question, schema)
+    if known is not None:
+        links = Links(_plus(links.tables, known.tables), _plus(links.columns, known.columns))
+    ranked: list[tuple[float, int, str]] = []
+    for i, table in enumerate(schema.tables):
+        named: list[tuple[float, int, str]] = []
+        for j, column in enumerate(table.columns):
+            score = links.columns.get(column.name.lower(), 0.0)
+            stored = texts.get((table.qualified, column.name), ()) if texts else _listed(column)
+            said = quoted(question, stored)
+            if said:
+                score += 1
+            if score:
+                shown = column.name + (" = " + " | ".join(said[:MAX_HINT_VALUES]) if said else "")
+                named.append((-score, j, shown))
+        relevance = 2 * links.tables.get(table.name.lower(), 0.0) + sum(-s for s, _, _ in named)
+        if relevance:
+            inner = ", ".join(shown for _, _, shown in sorted(named)[:MAX_HINT_COLUMNS])
+            ranked.append((-relevance, i, f"{table.qualified}({inner})" if inner else table.qualified))
+    return "; ".join(text for _, _, text in sorted(ranked)[:MAX_HINT_TABLES])
+
+
+def _plus(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
+    return {k: a.get(k, 0.0) + b.get(k, 0.0) for k in a.keys() | b.keys()}

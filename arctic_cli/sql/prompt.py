@@ -65,10 +65,17 @@ def render_schema(schema: Schema, values: bool = False) -> str:
 
 
 def render(
-    question: str, schema: Schema, dialect: str, template: str, values: bool = False
+    question: str,
+    schema: Schema,
+    dialect: str,
+    template: str,
+    values: bool = False,
+    hints: str = "",
 ) -> list[Message]:
-    """The first request: one user message with the schema, the dialect and the question."""
-    text = fill(template, question=question, schema=render_schema(schema, values), dialect=dialect)
+    """The first request: one user message with the schema, the dialect and the question, and
+    after the question the `hints` line (`linking.hints`: the schema items it names), if any."""
+    asked = f"{question}\nHints: {hints}" if hints else question
+    text = fill(template, question=asked, schema=render_schema(schema, values), dialect=dialect)
     return [{"role": "user", "content": text.strip()}]
 
 

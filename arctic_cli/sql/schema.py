@@ -68,6 +68,7 @@ class Schema:
     db_path: Path | None = None  # set when read from a live database
     db_kind: str | None = None  # "sqlite" | "duckdb"
     values_read: bool = False  # `read_values` has filled Column.values from the database
+    texts: Texts | None = None  # `read_texts`: the strings stored in each text column
 
     def mapping(self) -> dict[str, Any]:
         """Nested dict for sqlglot: {table: {col: type}} or {db: {table: {col: type}}}.
@@ -92,7 +93,9 @@ class Schema:
 
     def subset(self, tables: Iterable[Table]) -> Schema:
         keep = list(tables)
-        return Schema(keep, self.dialect, self.source, self.db_path, self.db_kind, self.values_read)
+        return Schema(
+            keep, self.dialect, self.source, self.db_path, self.db_kind, self.values_read, self.texts
+        )
 
 
 def _ident(node: exp.Expression, dialect: str) -> str:
@@ -457,6 +460,30 @@ def sample_values(
         attach_values(table, [_sql_name(d[0], dialect) for d in cur.description], rows)
 
 
+STORED_ROWS = 20000  # rows read per column to find the strings a question quotes
+Texts = dict[tuple[str, str], list[str]]  # (table's qualified name, column) -> strings stored
+
+
+def stored_texts(tables: Iterable[Table], conn: Any, errors: Any) -> Texts:
+    """The distinct strings among the first STORED_ROWS rows of each column of the tables (not
+    views), read through a DB-API `conn` (sqlite3 or duckdb): what `linking.hints` matches a
+    question's words against. A column it cannot read (`errors`) or with no strings is left out."""
+    out: Texts = {}
+    for table in tables:
+        if table.view:
+            continue
+        for col in table.columns:
+            sql = f"SELECT DISTINCT {col.name} FROM (SELECT {col.name} FROM {table.qualified} LIMIT {STORED_ROWS})"
+            try:
+                rows = conn.execute(sql).fetchall()
+            except errors:
+                continue
+            strings = [v for (v,) in rows if isinstance(v, str)]
+            if strings:
+                out[(table.qualified, col.name)] = strings
+    return out
+
+
 def read_values(schema: Schema) -> None:
     """Fill `Column.values` from the schema's database, once (views are not read). Called only
     where values are used (the local constraint, `--values`); a DDL schema keeps its CHECK lists.
@@ -464,24 +491,43 @@ def read_values(schema: Schema) -> None:
     if schema.db_path is None or schema.values_read:
         return
     schema.values_read = True
-    tables = [t for t in schema.tables if not t.view]
+    opened = _open_read_only(schema)
+    if opened is None:
+        return
+    conn, errors = opened
+    try:
+        sample_values([t for t in schema.tables if not t.view], conn, schema.dialect, errors)
+    finally:
+        conn.close()
+
+
+def read_texts(schema: Schema) -> Texts:
+    """`schema.texts`, read once from the schema's database (`stored_texts`); empty for a DDL
+    schema or a database that can no longer be read (like `read_values`: an aid, not a need)."""
+    if schema.texts is None:
+        schema.texts = {}
+        opened = _open_read_only(schema) if schema.db_path is not None else None
+        if opened is not None:
+            conn, errors = opened
+            try:
+                schema.texts = stored_texts(schema.tables, conn, errors)
+            finally:
+                conn.close()
+    return schema.texts
+
+
+def _open_read_only(schema: Schema) -> tuple[Any, Any] | None:
+    """(connection, its error class) to the schema's database, read-only; None if it will not open."""
     if schema.db_kind == "duckdb":
         duckdb = import_duckdb()
         try:
-            conn = duckdb.connect(str(schema.db_path), read_only=True)
+            return duckdb.connect(str(schema.db_path), read_only=True), duckdb.Error
         except duckdb.Error:
-            return
-        errors: Any = duckdb.Error
-    else:
-        try:
-            conn = connect_sqlite(schema.db_path)
-        except sqlite3.Error:
-            return
-        errors = sqlite3.Error
+            return None
     try:
-        sample_values(tables, conn, schema.dialect, errors)
-    finally:
-        conn.close()
+        return connect_sqlite(schema.db_path), sqlite3.Error  # type: ignore[arg-type]
+    except sqlite3.Error:
+        return None
 
 
 def _sql_name(name: str, dialect: str) -> str:

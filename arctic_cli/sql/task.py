@@ -90,13 +90,19 @@ def fit_prompt(
     reserve = min(params.max_tokens, backend.context_window // 2)  # room left for the answer
     budget = backend.context_window - reserve
 
-    def measure(schema: Schema) -> int:
-        return backend.count_tokens(
-            prompt.render(req.question, schema, req.dialect, template, req.values)
-        )
+    hinted = getattr(backend, "sql_hints", False)  # a model trained with the hint line gets one
+    if hinted:
+        from arctic_cli.sql.linking import hints
+        from arctic_cli.sql.schema import read_texts
 
-    fit = prompt.fit_schema(req.schema, req.question, measure, budget)
-    return prompt.render(req.question, fit.schema, req.dialect, template, req.values), fit.dropped
+        texts = read_texts(req.schema) or None  # what a --db holds; a --schema's CHECK lists else
+
+    def render(schema: Schema) -> list[Message]:
+        hint = hints(req.question, schema, texts) if hinted else ""
+        return prompt.render(req.question, schema, req.dialect, template, req.values, hint)
+
+    fit = prompt.fit_schema(req.schema, req.question, lambda s: backend.count_tokens(render(s)), budget)
+    return render(fit.schema), fit.dropped
 
 
 def _score(attempt: Attempt) -> tuple[int, int]:

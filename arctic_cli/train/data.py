@@ -21,6 +21,7 @@ import random
 import re
 import sqlite3
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -35,6 +36,7 @@ SHARES = {"sql": 0.8, "code": 0.1, "instruct": 0.1}
 DIALECT = "sqlite"
 REPAIR_SHARE = 0.15  # SQL examples that are a repair conversation (a wrong query, its errors, the fix)
 VALUES_SHARE = 0.25  # schemas whose prompt lists column values (as `arctic sql --values`)
+DB_SHARE = 0.75  # schemas asked about as with `--db` (hints quote stored values), else `--schema`
 
 
 @lru_cache(maxsize=1)
@@ -65,11 +67,48 @@ def prompt_renderer(schema_ddl_text: str, dialect: str = DIALECT) -> Callable[[s
     return _renderer(_parsed(schema_ddl_text, dialect), dialect)
 
 
-def _renderer(schema: Any, dialect: str, values: bool = False) -> Callable[[str], str]:
-    from arctic_cli.sql import prompt
+def _renderer(
+    schema: Any, dialect: str, values: bool = False, conn: sqlite3.Connection | None = None
+) -> Callable[[str], str]:
+    """question -> the user message, with the hint line `arctic sql` adds for models we train
+    (`conn`: the example's database, as with `--db`; without it, as from a --schema file)."""
+    from arctic_cli.sql import linking, prompt
+    from arctic_cli.sql.schema import stored_texts
 
     template = _template()
-    return lambda question: prompt.render(question, schema, dialect, template, values)[0]["content"]
+    texts = stored_texts(schema.tables, conn, sqlite3.Error) or None if conn is not None else None
+
+    def render(question: str, known: Any = None) -> str:
+        hint = linking.hints(question, schema, texts, known)
+        return prompt.render(question, schema, dialect, template, values, hint)[0]["content"]
+
+    return render
+
+
+GOLD_HINT = 0.8  # chance that each table and column of the gold query is put in the hint line
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _rng_of(*texts: str) -> random.Random:
+    """A generator seeded by the texts: draws that leave the example stream as it was."""
+    return random.Random(zlib.crc32("\n".join(texts).encode()))
+
+
+def _gold_links(rng: random.Random, sql: str, schema: Any) -> Any:
+    """Most of the gold query's own tables and columns, as links for the hint line: in generated
+    questions the words name the schema plainly, so hints found only from them would tell a model
+    nothing it had not read; with these it learns that the line names what the answer uses (and,
+    as GOLD_HINT < 1 and the question's own links stay, not all of it and not only that)."""
+    from arctic_cli.sql.linking import Links
+
+    used = {w.lower() for w in _NAME.findall(sql)}
+
+    def kept(name: str) -> bool:
+        return name.strip('"`[]').lower() in used and rng.random() < GOLD_HINT
+
+    tables = {t.name.lower(): 1.0 for t in schema.tables if kept(t.name)}
+    columns = {c.name.lower(): 1.0 for t in schema.tables for c in t.columns if kept(c.name)}
+    return Links(tables, columns)
 
 
 def _corrupt(rng: random.Random, sql: str, schema: schemas.Schema) -> str | None:
@@ -176,7 +215,7 @@ def sql_examples(rng: random.Random, guard: HoldoutGuard) -> list[dict[str, Any]
         from arctic_cli.sql.schema import sample_values
 
         sample_values(parsed.tables, conn, DIALECT, sqlite3.Error)
-    render = _renderer(parsed, DIALECT, values)
+    render = _renderer(parsed, DIALECT, values, conn if rng.random() < DB_SHARE else None)
     names = sorted(questions.FAMILIES)
     weights = [questions.WEIGHTS.get(f, 1.0) for f in names]
     out: list[dict[str, Any]] = []
@@ -193,7 +232,7 @@ def sql_examples(rng: random.Random, guard: HoldoutGuard) -> list[dict[str, Any]
         if guard.question_collides(question):
             continue
         seen.add(draft.sql)
-        first = [{"role": "user", "content": render(question)}]
+        first = [{"role": "user", "content": render(question, _gold_links(_rng_of(question, draft.sql), draft.sql, parsed))}]
         messages = None
         if rng.random() < REPAIR_SHARE:
             messages = repair_messages(rng, first, draft.sql, question, schema, parsed)

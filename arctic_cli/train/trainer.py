@@ -331,8 +331,11 @@ def export(
     target = getattr(torch, dtype)
     tensors = {k: v.detach().to(target).contiguous() for k, v in model.state_dict().items()}
     save_file(tensors, str(out / "model.safetensors"), metadata={"format": "pt"})
+    from arctic_cli.backends import SQL_HINTS_KEY
+
     config = model.config.to_dict()
     config["torch_dtype"] = dtype
+    config[SQL_HINTS_KEY] = True  # our SQL prompts carry the hint line (train/data.py)
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     if max_new_tokens is not None:
         write_generation_config(out, config, max_new_tokens)

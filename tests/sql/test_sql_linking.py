@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from arctic_cli.sql.linking import link, name_words, stem, word_matches
+from arctic_cli.sql.linking import hints, link, name_words, quoted, stem, word_matches
 from arctic_cli.sql.schema import Schema, parse_ddl
 
 DDL = """
@@ -70,3 +70,29 @@ def test_abbreviations_initials_phrases_and_values(schema: Schema) -> None:
 
 def test_a_question_about_counts_does_not_link_country(schema: Schema) -> None:
     assert "billingcountry" not in link("Count the invoices.", schema).columns
+
+
+def test_a_name_run_together_links_its_table() -> None:
+    ddl = "CREATE TABLE Policies (PolicyId INTEGER PRIMARY KEY); CREATE TABLE PolicyHolders (HolderId INTEGER PRIMARY KEY);"
+    links = link("How many policyholders do we have?", Schema(parse_ddl(ddl, "sqlite"), "sqlite"))
+    assert links.tables["policyholders"] > links.tables.get("policies", 0)
+
+
+def test_quoted_values_match_words_whatever_their_case_or_number() -> None:
+    stored = ["DVD", "LOST", "Press Shop", "on", "A", "2024", "It's here", "x" * 50]
+    assert quoted("How many DVDs are in the catalog?", stored) == ["'DVD'"]
+    assert quoted("How many items are marked as lost?", stored) == ["'LOST'"]
+    assert quoted("List the machines in the press shop.", stored) == ["'Press Shop'"]
+    assert quoted("Is it's here on a 2024 shelf?", stored) == ["'It''s here'"]  # not 'on', 'A', '2024'
+    assert quoted("Which shops press on?", stored) == []  # the words, in order
+
+
+def test_hints_rank_the_named_tables_with_their_columns_and_quoted_values(schema: Schema) -> None:
+    texts = {("Accounts", "CompanyName"): ["Acme Corp", "Globex"], ("Accounts", "BillingCountry"): ["Germany"]}
+    line = hints("List the company names of all accounts billed in Germany.", schema, texts)
+    assert line == "Accounts(CompanyName, BillingCountry = 'Germany')"  # "company name" first
+    # no database: the values a CHECK lists
+    assert hints("How many invoices are still open?", schema) == "Invoices(Status = 'open')"
+    assert hints("What is the weather like?", schema) == ""
+    many = hints("Show invoice numbers, accounts, floors, leave requests and patients.", schema)
+    assert len(many.split("; ")) == 3  # of five named tables, the three it names most

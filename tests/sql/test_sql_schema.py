@@ -112,6 +112,19 @@ def test_catalog_lists_frequent_values_of_short_text_and_flag_columns(tmp_path: 
     assert names.values == ("'name 1'", "'name 2'") and names.more_values  # 8 distinct: the first 2
 
 
+def test_stored_texts_are_read_once_from_text_columns_only(shop_db: Path) -> None:
+    before = shop_db.read_bytes()
+    schema = schema_mod.load(db=shop_db)
+    texts = schema_mod.read_texts(schema)
+    assert "Ada Lovelace" in texts[("customers", "name")] and "London" in texts[("customers", "city")]
+    assert set(texts[("orders", "status")]) <= {"pending", "shipped", "delivered", "cancelled"}
+    assert ("customers", "id") not in texts and ("order_items", "quantity") not in texts  # numbers
+    assert "2024-03-01" in texts[("orders", "order_date")]  # SQLite stores dates as strings
+    assert schema_mod.read_texts(schema) is texts and schema.subset(schema.tables[:1]).texts is texts
+    assert shop_db.read_bytes() == before  # read-only
+    assert schema_mod.read_texts(schema_mod.load([EXAMPLES / "shop.sql"])) == {}  # DDL: nothing stored
+
+
 def test_reading_the_catalog_leaves_the_file_untouched(shop_db: Path) -> None:
     before = shop_db.read_bytes()
     schema_mod.load(db=shop_db)

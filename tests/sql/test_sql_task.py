@@ -156,6 +156,23 @@ def test_column_values_reach_the_prompt_only_when_asked(shop_db: Path) -> None:
     assert "status TEXT = '" not in prompt_of(False)
 
 
+def test_the_hint_line_reaches_only_a_model_trained_with_it(shop_db: Path) -> None:
+    schema = schema_mod.load(db=shop_db)
+    question = "How many orders from London customers were cancelled?"
+
+    def prompt_of(hinted: bool) -> str:
+        backend = Scripted([RIGHT])
+        backend.sql_hints = hinted  # type: ignore[attr-defined]
+        generate_sql(Request(question, schema, "sqlite"), backend, GenParams())
+        return backend.calls[0][0][0]["content"]
+
+    hinted = prompt_of(True)
+    assert f"Question: {question}\nHints: " in hinted
+    hint = hinted.split("Hints: ")[1].splitlines()[0]
+    assert "customers(city = 'London')" in hint and "status = 'cancelled'" in hint  # stored values
+    assert "Hints:" not in prompt_of(False)
+
+
 def test_one_greedy_chain_asks_for_a_beam_search(shop: schema_mod.Schema) -> None:
     from arctic_cli.sql import BEAMS
 

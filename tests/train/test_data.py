@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import random
 import re
 import sqlite3
 from collections import Counter
@@ -134,7 +135,14 @@ def test_coded_values_are_asked_in_plain_words() -> None:
     assert len(said) >= 20 and sum(said) > 0.6 * len(said)  # mostly asked as "lost"
 
 
+def _without_hints(messages: list[dict]) -> list[dict]:
+    first = messages[0]
+    return [{**first, "content": re.sub(r"\nHints: [^\n]*", "", first["content"], count=1)}]
+
+
 def test_sql_prompt_is_exactly_what_arctic_sql_sends(examples: list[dict], tmp_path: Path) -> None:
+    """The user message is what `arctic sql` sends (from the --schema file, or from the --db with
+    values listed or not), plus the hint line that a model we trained gets (checked below)."""
     from arctic_cli.sql import prompt, schema
     from arctic_cli.sql.extract import extract_sql
 
@@ -151,12 +159,69 @@ def test_sql_prompt_is_exactly_what_arctic_sql_sends(examples: list[dict], tmp_p
         schema.sample_values(loaded.tables, conn, "sqlite", sqlite3.Error)  # what `--db` reads
         conn.close()
         with_values = prompt.render(ex["question"], loaded, "sqlite", template, values=True)
-        assert ex["messages"][:1] in (plain, with_values)
-        listed[ex["schema"]] = listed.get(ex["schema"], False) or ex["messages"][:1] == with_values != plain
+        assert _without_hints(ex["messages"]) in (plain, with_values)
+        listed[ex["schema"]] = listed.get(ex["schema"], False) or _without_hints(ex["messages"]) == with_values != plain
         answer = ex["messages"][-1]["content"]
         assert answer == f"```sql\n{ex['gold']}\n```"
         assert extract_sql(answer).rstrip(";") == ex["gold"]
     assert 0.1 * len(listed) < sum(listed.values()) < 0.5 * len(listed)  # data.VALUES_SHARE of them
+
+
+def _hinted(ex: dict) -> list[tuple[str, list[str]]]:
+    """The hint line's tables, each with its columns (values dropped)."""
+    line = re.search(r"\nHints: ([^\n]*)", ex["messages"][0]["content"])
+    out = []
+    for part in line[1].split("; ") if line else []:
+        name, _, inner = part.partition("(")
+        out.append((name, [re.sub(r" = .*", "", c) for c in inner.rstrip(")").split(", ") if c]))
+    return out
+
+
+def test_the_hint_line_names_schema_items_and_mostly_the_answers_own(examples: list[dict]) -> None:
+    """Hints are computed as `arctic sql` computes them (linking.hints) plus most of the gold
+    query's names: the model learns to trust the line, and not to copy all of it."""
+    from arctic_cli.sql import schema
+    from arctic_cli.sql.linking import MAX_HINT_TABLES
+
+    sql = [e for e in examples if e["kind"] == "sql"][:300]
+    first_table_used = 0
+    for ex in sql:
+        loaded = schema.Schema(schema.parse_ddl(ex["schema"], "sqlite"), "sqlite")
+        columns = {t.name: {c.name for c in t.columns} for t in loaded.tables}
+        hinted = _hinted(ex)
+        assert 0 < len(hinted) <= MAX_HINT_TABLES
+        for table, cols in hinted:
+            assert set(cols) <= columns[table], (table, cols)
+        first_table_used += hinted[0][0].lower() in re.findall(r"\w+", ex["gold"].lower())
+    assert first_table_used > 0.8 * len(sql)
+
+
+def test_gold_links_are_most_of_the_answers_own_names_and_rank_first() -> None:
+    from arctic_cli.sql import schema
+    from arctic_cli.sql.linking import hints
+    from arctic_cli.train import data
+
+    ddl = "CREATE TABLE Bids (BidId INTEGER PRIMARY KEY, Name TEXT); CREATE TABLE Frcs (FrcsId INTEGER PRIMARY KEY, Cost REAL, BidId INTEGER REFERENCES Bids(BidId));"
+    loaded = schema.Schema(schema.parse_ddl(ddl, "sqlite"), "sqlite")
+    gold = "SELECT T1.Cost FROM Frcs AS T1 JOIN Bids AS T2 ON T1.BidId = T2.BidId"
+    rng = random.Random(0)
+    drawn = [data._gold_links(rng, gold, loaded) for _ in range(400)]
+    assert all(set(d.tables) <= {"frcs", "bids"} and set(d.columns) <= {"cost", "bidid"} for d in drawn)
+    share = sum(len(d.tables) + len(d.columns) for d in drawn) / (4 * len(drawn))
+    assert abs(share - data.GOLD_HINT) < 0.05
+    from arctic_cli.sql.linking import Links
+
+    assert hints("Show everything.", loaded) == ""
+    known = Links({"frcs": 1.0}, {"cost": 1.0})
+    assert hints("Show everything.", loaded, known=known) == "Frcs(Cost)"
+    assert hints("List the bid names.", loaded, known=known) == "Bids(Name); Frcs(Cost)"  # 3 = 3: schema order
+
+
+def test_hints_quote_values_the_question_says(examples: list[dict]) -> None:
+    """Most filters on a stored string (`= 'Berlin'`) are quoted in the hint line (as `--db` gives)."""
+    filtered = [e for e in examples if e["kind"] == "sql" and re.search(r"= '[A-Za-z][^']*'", e["gold"])]
+    quoted = [e for e in filtered if re.search(r"Hints: .* = '", e["messages"][0]["content"])]
+    assert len(filtered) >= 20 and len(quoted) > 0.4 * len(filtered)
 
 
 def test_repair_examples_replay_the_validators_real_errors(examples: list[dict]) -> None:
