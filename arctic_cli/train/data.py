@@ -69,9 +69,10 @@ def prompt_renderer(schema_ddl_text: str, dialect: str = DIALECT) -> Callable[[s
 
 def _renderer(
     schema: Any, dialect: str, values: bool = False, conn: sqlite3.Connection | None = None
-) -> Callable[[str], str]:
-    """question -> the user message, with the hint line `arctic sql` adds for models we train
-    (`conn`: the example's database, as with `--db`; without it, as from a --schema file)."""
+) -> Callable[..., str]:
+    """(question, known links) -> the user message, with the hint line `arctic sql` adds for
+    models we train (`conn`: the example's database, as with `--db`; without it, as from a
+    --schema file)."""
     from arctic_cli.sql import linking, prompt
     from arctic_cli.sql.schema import stored_texts
 
@@ -232,7 +233,8 @@ def sql_examples(rng: random.Random, guard: HoldoutGuard) -> list[dict[str, Any]
         if guard.question_collides(question):
             continue
         seen.add(draft.sql)
-        first = [{"role": "user", "content": render(question, _gold_links(_rng_of(question, draft.sql), draft.sql, parsed))}]
+        known = _gold_links(_rng_of(question, draft.sql), draft.sql, parsed)
+        first = [{"role": "user", "content": render(question, known)}]
         messages = None
         if rng.random() < REPAIR_SHARE:
             messages = repair_messages(rng, first, draft.sql, question, schema, parsed)
