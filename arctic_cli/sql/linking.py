@@ -141,6 +141,7 @@ MAX_HINT_COLUMNS = 4  # columns named per table, most strongly linked first
 MAX_HINT_VALUES = 2  # quoted values shown per column
 HINT_VALUE_CHARS = 40  # longer stored strings (free text) are never matched
 
+
 def quoted(question: str, stored: Iterable[str]) -> list[str]:
     """The stored strings the question says, word for word but for case and plurals, as SQL
     literals: "How many DVD titles" quotes 'DVD', "marked as lost" 'LOST', "in the Press Shop"

@@ -26,11 +26,14 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from arctic_cli.errors import ArcticError
 from arctic_cli.train import questions, schemas, tasks
 from arctic_cli.train.holdout import HoldoutGuard
+
+if TYPE_CHECKING:
+    from arctic_cli.sql.linking import Links
 
 SHARES = {"sql": 0.8, "code": 0.1, "instruct": 0.1}
 DIALECT = "sqlite"
@@ -77,9 +80,9 @@ def _renderer(
     from arctic_cli.sql.schema import stored_texts
 
     template = _template()
-    texts = stored_texts(schema.tables, conn, sqlite3.Error) or None if conn is not None else None
+    texts = (stored_texts(schema.tables, conn, sqlite3.Error) or None) if conn is not None else None
 
-    def render(question: str, known: Any = None) -> str:
+    def render(question: str, known: Links | None = None) -> str:
         hint = linking.hints(question, schema, texts, known)
         return prompt.render(question, schema, dialect, template, values, hint)[0]["content"]
 
@@ -95,7 +98,7 @@ def _rng_of(*texts: str) -> random.Random:
     return random.Random(zlib.crc32("\n".join(texts).encode()))
 
 
-def _gold_links(rng: random.Random, sql: str, schema: Any) -> Any:
+def _gold_links(rng: random.Random, sql: str, schema: Any) -> Links:
     """Most of the gold query's own tables and columns, as links for the hint line: in generated
     questions the words name the schema plainly, so hints found only from them would tell a model
     nothing it had not read; with these it learns that the line names what the answer uses (and,
