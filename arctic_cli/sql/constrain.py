@@ -265,6 +265,8 @@ class LexState:
     word: str = ""  # the word in progress, as typed
     prev: str = ""  # the last complete word or punctuation character
     prev2: str = ""  # the one before it (`orders AS o`: o names orders)
+    reserved: bool = False  # prev is a reserved word, unquoted: `ORDER` is the keyword even
+    # where a table is named "ORDER" (which a query must then quote)
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> its table ("" if not a table)
     qualifier: str | None = None  # the word before a `.` while the word after it is typed
     frames: list[Frame] = field(default_factory=lambda: [Frame()])  # one per open parenthesis + 1
@@ -583,9 +585,17 @@ class Checker:
             and (self.literals is None or self.literals.number_ok(digits, final))
         )
 
+    def _prev_name(self, state: LexState) -> bool:
+        """The last word named a table, column or qualifier (not `ORDER`, a table's name only
+        when quoted)."""
+        return state.prev in self.names and not state.reserved
+
+    def _prev_table(self, state: LexState) -> bool:
+        return state.prev in self.tables and not state.reserved
+
     def _after_in(self, state: LexState) -> bool:
         """The last word was the keyword IN (not a column so named)."""
-        return state.prev.lower() == "in" and state.prev not in self.names
+        return state.prev.lower() == "in" and not self._prev_name(state)
 
     @staticmethod
     def _aliasable(state: LexState) -> bool:
@@ -595,7 +605,7 @@ class Checker:
 
     def _unaliased(self, state: LexState) -> bool:
         """The table just read has no alias yet: `FROM t AS x`, not `FROM t x AS y`."""
-        return state.prev == ")" or state.prev in self.tables or state.prev in state.ctes
+        return state.prev == ")" or self._prev_table(state) or state.prev in state.ctes
 
     def _max_name(self, state: LexState) -> int:
         """How long the new name may be: a table's alias is short."""
@@ -611,7 +621,7 @@ class Checker:
 
     def _wants_by(self, state: LexState) -> bool:
         """After GROUP, ORDER or PARTITION (the keywords, not a column so named) comes BY."""
-        return state.prev.lower() in _BY_AFTER and state.prev not in self.names
+        return state.prev.lower() in _BY_AFTER and not self._prev_name(state)
 
     def _expression_position(self, state: LexState) -> bool:
         """Not where a name must come (after FROM/JOIN/AS/WITH/BY)."""
@@ -665,12 +675,17 @@ class Checker:
                 return True
         return False
 
-    def _may_start(self, state: LexState, word: str) -> bool:
+    def _is_name(self, word: str, quoted: bool) -> bool:
+        """`word` names a table, column or qualifier: a reserved word only when quoted."""
+        return word in self.names and (quoted or word.lower() not in _RESERVED)
+
+    def _may_start(self, state: LexState, word: str, quoted: bool) -> bool:
         """A keyword where an expression starts must be one that can start it."""
         lower = word.lower()
-        if lower in _WINDOW_WORDS and word not in self.names:
+        name = self._is_name(word, quoted)
+        if lower in _WINDOW_WORDS and not name:
             return state.frames[-1].opener == "over"  # OVER (PARTITION BY .. ROWS ..)
-        if state.prev.lower() not in _EXPR_AFTER or lower not in _KEYWORDS or word in self.names:
+        if state.prev.lower() not in _EXPR_AFTER or lower not in _KEYWORDS or name:
             return True
         if lower == "order":
             return state.prev == "(" and state.frames[-1].opener in _ORDER_INSIDE
@@ -796,13 +811,13 @@ class Checker:
         if self._table_position(state):
             if word in state.ctes:
                 return True
-            if word in self.tables:
+            if word in self.tables and self._is_name(word, quoted):  # `FROM ORDER`: no table
                 return self._table_fits(state, word)
             return next_char in (None, ".") and word in self.qualifiers
         if word in state.aliases:
-            if word in state.pending and state.prev in self.tables:  # `FROM customers c` defines c
+            if word in state.pending and self._prev_table(state):  # `FROM customers c` defines c
                 return self._alias_fits(state, word, state.prev)
-            if state.depth and state.prev in self.tables and _SHORT_ALIAS.fullmatch(word):
+            if state.depth and self._prev_table(state) and _SHORT_ALIAS.fullmatch(word):
                 return word not in state.frames[-1].named  # defined again, in a subquery:
                 # `... IN (SELECT i.x FROM item i` (once)
             if state.operand:
@@ -812,7 +827,7 @@ class Checker:
             return True
         if word in self.known:
             return self._known_ok(state, word, next_char, quoted)
-        if state.prev in self.tables and _SHORT_ALIAS.fullmatch(word):
+        if self._prev_table(state) and _SHORT_ALIAS.fullmatch(word):
             return word not in state.frames[-1].named and self._aliasable(state)
         return (
             next_char in (None, ".")
@@ -835,7 +850,7 @@ class Checker:
             return not quoted and word.lower() == "over"
         if next_char not in (None, "(") and word in self.functions:
             return False
-        if not self._may_start(state, word):
+        if not self._may_start(state, word, quoted):
             return False
         lower = word.lower()
         if state.operand and (quoted or lower not in _AFTER_OPERAND):
@@ -851,7 +866,12 @@ class Checker:
         call = next_char == "(" or word not in self.all_column_set  # (a column may be `Count`)
         if lower in _AGGREGATES and call and (self._in_aggregate(state) or self._row_by_row(state)):
             return False  # SUM(MAX(x)) is no SQL, nor `WHERE COUNT(*) > 2` or `GROUP BY SUM(x)`
-        if word in self.tables and word not in self.all_column_set and next_char not in (None, "."):
+        if (
+            word in self.tables
+            and word not in self.all_column_set
+            and self._is_name(word, quoted)
+            and next_char not in (None, ".")
+        ):
             return False  # a table in an expression only qualifies a column: `orders.id`
         if not quoted and lower in _KEYWORDS:
             return self._clause_ok(state, lower, next_char)
@@ -888,11 +908,12 @@ class Checker:
             or word[0].isdigit()
             or state.qualifier is not None
             or lower not in _KEYWORDS
-            or word in self.names
+            or self._is_name(word, quoted)
             or lower in _OPERAND_WORDS
         )
         state.qualifier = None
         state.prev2, state.prev = state.prev, word
+        state.reserved = not quoted and lower in _RESERVED
 
     def _apply(self, state: LexState, word: str, next_char: str, quoted: bool) -> None:
         """What an accepted word changes: aliases, tables read, clauses, CASE depth."""
@@ -926,16 +947,16 @@ class Checker:
                 frame.tables.append(word)
             return
         if word in state.aliases:
-            if word in state.pending and state.prev in self.tables:
+            if word in state.pending and self._prev_table(state):
                 state.aliases[word] = state.prev
                 state.pending.discard(word)
                 frame.named.add(word)
-            elif state.depth and state.prev in self.tables:
+            elif state.depth and self._prev_table(state):
                 self._define(state, word, state.prev)
                 frame.named.add(word)
         elif word in self.known:
             self._apply_known(state, word, next_char, quoted)
-        elif state.prev in self.tables and _SHORT_ALIAS.fullmatch(word):
+        elif self._prev_table(state) and _SHORT_ALIAS.fullmatch(word):
             state.aliases[word] = state.prev
             frame.named.add(word)
         else:  # used before its FROM defines it
@@ -1174,7 +1195,7 @@ class Checker:
             and state.qualifier is None
             and (
                 state.prev.lower() not in _OPEN_ENDED
-                or state.prev in self.names
+                or self._prev_name(state)
                 or state.prev in state.aliases
             )
             and (state.frames[0].stage != 2 or self._from_done(state, 0))
@@ -1232,9 +1253,9 @@ class Checker:
                 or any(self._table_fits(state, t) for t in _with_prefix(self.sorted_tables, part))
                 or _has_prefix(self.qualifiers, part)
             )
-        if not quoted and state.prev in self.tables and _SHORT_ALIAS.fullmatch(part):
+        if not quoted and self._prev_table(state) and _SHORT_ALIAS.fullmatch(part):
             return True  # `FROM orders o`
-        if state.prev in self.tables and any(a.startswith(part) for a in state.pending):
+        if self._prev_table(state) and any(a.startswith(part) for a in state.pending):
             return True  # `FROM customers c` defines c
         if state.operand:  # after an operand only a keyword
             return (

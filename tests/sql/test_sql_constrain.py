@@ -461,6 +461,30 @@ def test_every_gold_query_passes_the_constraint(suite: str) -> None:
     assert len(lines) > 50 and len(long_early) <= 1
 
 
+@pytest.mark.parametrize(
+    ("sql", "ok"),
+    [
+        ("SELECT QTY FROM ORDER_ITEM ORDER BY QTY DESC", True),  # the keyword, not the table
+        ("SELECT COUNT(*) FROM ORDER_ITEM GROUP BY ORDER_ID ORDER BY COUNT(*) DESC", True),
+        ('SELECT ORDER_DT FROM "ORDER" ORDER BY ORDER_DT', True),
+        ('SELECT "GROUP", COUNT(*) FROM "ORDER" GROUP BY "GROUP"', True),
+        ('SELECT T1.QTY FROM ORDER_ITEM AS T1 JOIN "ORDER" AS T2 ON T1.ORDER_ID = T2.ORDER_ID', True),
+        ("SELECT ORDER_DT FROM ORDER", False),  # a reserved word names a table only when quoted
+        ('SELECT ORDER.ORDER_DT FROM "ORDER"', False),
+        ("SELECT QTY FROM ORDER_ITEM WHERE ORDER", False),
+    ],
+)
+def test_a_table_named_by_a_reserved_word(sql: str, ok: bool) -> None:
+    """A schema with a table "ORDER" (stop 19's gap): unquoted, ORDER is the keyword."""
+    from arctic_cli.sql.schema import parse_ddl
+
+    ddl = """CREATE TABLE "ORDER" (ORDER_ID INTEGER PRIMARY KEY, ORDER_DT TEXT, "GROUP" TEXT);
+    CREATE TABLE ORDER_ITEM (ITEM_ID INTEGER PRIMARY KEY, QTY INTEGER,
+                             ORDER_ID INTEGER REFERENCES "ORDER"(ORDER_ID));"""
+    schema = Schema(parse_ddl(ddl, "sqlite"), "sqlite")
+    assert _typed_to_the_end(schema, "How many?", sql) is ok
+
+
 def test_an_alias_used_before_its_from_must_be_defined_before_the_end(shop: Schema) -> None:
     from arctic_cli.sql.constrain import Checker, LexState, vocabulary
 
