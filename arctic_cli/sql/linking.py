@@ -11,12 +11,14 @@ matched against the question's words, stemmed (`invoices` -> `invoice`):
                 `pt` ~ "patient" (two letters: the word's first consonants): the name's letters,
                 in order, within the word, as legacy schemas shorten words
   initials      `mrn` ~ "medical record number" (consecutive question words)
+  shortening    `ITM_NO` ~ "item number" (`no`, `nr`: number)
   phrase        `PlanName` ~ "plan name" (all the name's words, in order)
   compound      `PolicyHolders` ~ "policyholders" (the name's words run together)
   value         `Status` ~ "still open" (a listed value of the column, `Column.values`)
 
 A column's words that only repeat its table's name (`AccountId` of `Accounts`) link nothing: the
-question saying "accounts" names the table, not that column.
+question saying "accounts" names the table, not that column, unless the column is named as its
+table (`title` of `title`).
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ _CAMEL = re.compile(r"([a-z0-9])([A-Z])|([A-Z]+)([A-Z][a-z])")
 _STOP = frozenset(
     """a an and are as at be by did do does each for from had has have how in is it its list me
     of on or show that the their them there these they this those to was were what which who whose
-    with all any give many much""".split()  # noqa: SIM905
+    with all any give many much no not""".split()  # noqa: SIM905
 )
+# Shortenings no letter rule finds (`ITM_NO` ~ "item number"); the question's "no" is a stop word
+_SHORT_FOR = {"no": "number", "nr": "number"}
 
 
 def stem(word: str) -> str:
@@ -96,6 +100,7 @@ def link(question: str, schema: Schema) -> Links:
     def score(words: list[str]) -> float:
         hits = 0.0
         for part in words:
+            part = _SHORT_FOR.get(part, part)
             if part in _STOP:
                 continue
             if any(word_matches(part, w) for w in asked) or len(part) >= 3 and part in initials:
@@ -116,10 +121,12 @@ def link(question: str, schema: Schema) -> Links:
         s = score(name_words(table.name)) + compound(name_words(table.name))
         if s:
             tables[table.name.lower()] = s
+        own = name_words(table.name)
         for column in table.columns:
-            # `InvoiceId` names the invoices table (or a key to it), not something asked about
+            # `InvoiceId` names the invoices table (or a key to it), not something asked about;
+            # a column named as its table (`title` of `title`) is asked about by that name
             words = name_words(column.name)
-            c = score([w for w in words if w not in entities])
+            c = score([w for w in words if w not in entities] or (words if words == own else []))
             if len(words) > 1 and f" {' '.join(words)} " in stems:  # "plan name" -> PlanName
                 c += 1
             c += compound(words)

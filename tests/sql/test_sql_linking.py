@@ -78,6 +78,17 @@ def test_a_name_run_together_links_its_table() -> None:
     assert links.tables["policyholders"] > links.tables.get("policies", 0)
 
 
+def test_number_shortenings_and_a_column_named_as_its_table() -> None:
+    ddl = """CREATE TABLE ITM_MSTR (ITM_NO TEXT PRIMARY KEY, ITM_DESC TEXT, CARD_NR TEXT);
+    CREATE TABLE title (title_id INTEGER PRIMARY KEY, title TEXT, author TEXT);"""
+    schema = Schema(parse_ddl(ddl, "sqlite"), "sqlite")
+    links = link("Give the item numbers and card numbers of all items.", schema)
+    assert {"itm_no", "card_nr"} <= set(links.columns)
+    assert "itm_no" not in link("Which items have no description?", schema).columns  # "no": a no
+    assert "title" in link("List the titles written by Andy Weir.", schema).columns
+    assert "title_id" not in link("List the titles written by Andy Weir.", schema).columns
+
+
 def test_quoted_values_match_words_whatever_their_case_or_number() -> None:
     stored = ["DVD", "LOST", "Press Shop", "on", "A", "2024", "It's here", "x" * 50]
     assert quoted("How many DVDs are in the catalog?", stored) == ["'DVD'"]
