@@ -266,7 +266,8 @@ class LexState:
     prev: str = ""  # the last complete word or punctuation character
     prev2: str = ""  # the one before it (`orders AS o`: o names orders)
     reserved: bool = False  # prev is a reserved word, unquoted: `ORDER` is the keyword even
-    # where a table is named "ORDER" (which a query must then quote)
+    # where a table is named "ORDER" (which a query must then quote); set with each word, so
+    # stale after punctuation, which never names anything
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> its table ("" if not a table)
     qualifier: str | None = None  # the word before a `.` while the word after it is typed
     frames: list[Frame] = field(default_factory=lambda: [Frame()])  # one per open parenthesis + 1
