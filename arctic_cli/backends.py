@@ -197,13 +197,13 @@ def resolve_model_dir(model: str) -> Path:
         return path
     from arctic_cli.settings import arctic_home
 
-    named = arctic_home() / "models" / model  # `--model NAME`: a checkpoint kept in ARCTIC_HOME/models
-    if "/" not in model and named.is_dir():
-        return named
-    raise UsageError(
-        f"model {model!r} is neither a directory nor a model in {named.parent}",
-        hint="pass --model DIR with a Hugging Face style checkpoint (see `arctic models`), or --endpoint URL",
-    )
+    hint = "pass --model DIR with a Hugging Face style checkpoint (see `arctic models`), or --endpoint URL"
+    if Path(model).name != model:  # a path, never a name
+        raise UsageError(f"model directory {model} does not exist", hint=hint)
+    models = arctic_home() / "models"  # `--model NAME`: a checkpoint kept in ARCTIC_HOME/models
+    if (models / model).is_dir():
+        return models / model
+    raise UsageError(f"model {model!r} is neither a directory nor a model in {models}", hint=hint)
 
 
 def _set_threads() -> None:

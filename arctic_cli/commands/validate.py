@@ -36,6 +36,8 @@ def read_sql(arg: str) -> str:
         "\n" not in arg and len(arg) < 4096 and (path.suffix.lower() == ".sql" or path.is_file())
     )
     if not looks_like_file:
+        if arg.strip() and "\n" not in arg and len(arg) < 4096 and path.is_dir():
+            raise UsageError(f"{arg} is a directory", hint="pass a SQL statement, a .sql file, or - for stdin")
         return arg
     from arctic_cli.sql.schema import read_text_file
 

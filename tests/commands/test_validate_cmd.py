@@ -113,6 +113,7 @@ def test_unsupported_transpile_exits_3(tmp_path: Path) -> None:
         (["missing.sql", "--schema", SHOP], "error: SQL file missing.sql does not exist"),
         (["SELECT 1"], "error: give either --schema FILE or --db PATH"),
         (["SELECT 1", "--db", SHOP], "is not a SQLite or DuckDB database"),
+        ([str(EXAMPLES), "--schema", SHOP], f"error: {EXAMPLES} is a directory"),
     ],
 )
 def test_bad_input_exits_2(args: list[str], message: str) -> None:

@@ -84,8 +84,10 @@ def test_open_backend_resolves_model_dirs(
         resolve({"model": str(tiny_checkpoint), "device": "cpu"}, env={}), progress=False
     )
     assert isinstance(local, LocalBackend) and local.context_window == 256
-    with pytest.raises(UsageError, match="is neither a directory nor a model in"):
+    with pytest.raises(UsageError, match=r"^model directory .*missing does not exist$"):
         backends.open_backend(resolve({"model": str(tmp_path / "missing")}, env={}), progress=False)
+    with pytest.raises(UsageError, match=f"is neither a directory nor a model in {tmp_path}"):
+        backends.open_backend(resolve({"model": "missing"}, env={}), progress=False)
 
 
 def test_builtin_model_missing_is_a_runtime_failure(tmp_path: Path, monkeypatch) -> None:
