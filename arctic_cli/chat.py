@@ -259,9 +259,14 @@ class ChatSession:
     def cmd_schema(self, arg: str) -> Shown:
         if not arg:
             return Shown("usage: /schema FILE (DDL)", "error")
-        from arctic_cli.sql.schema import load
+        from arctic_cli.sql.schema import is_database, load
 
-        return self._use_schema(load([Path(arg).expanduser()], None, self.settings.dialect))
+        path = Path(arg).expanduser()
+        if path.is_file():
+            with path.open("rb") as f:
+                if is_database(f.read(16)):  # what the user meant is clear: read its catalog
+                    return self.cmd_db(arg)
+        return self._use_schema(load([path], None, self.settings.dialect))
 
     def cmd_db(self, arg: str) -> Shown:
         if not arg:

@@ -326,12 +326,17 @@ def parse_ddl(text: str, dialect: str, source: str = "<ddl>") -> list[Table]:
     return tables
 
 
+def is_database(head: bytes) -> bool:
+    """Whether a file starting with `head` (16 bytes suffice) is a SQLite or DuckDB database."""
+    return head.startswith(SQLITE_MAGIC) or _is_duckdb(head[:16])
+
+
 def read_text_file(path: Path, what: str = "schema file") -> str:
     """A DDL/SQL file's text; a database file passed by mistake points at --db."""
     from arctic_cli import textfiles
 
     data = textfiles.read_bytes(path, what)
-    if data.startswith(SQLITE_MAGIC) or _is_duckdb(data[:16]):
+    if is_database(data):
         raise UsageError(f"{path} is a database, not a DDL file", hint=f"use --db {path}")
     return textfiles.decode(data, path, what, hint="pass a .sql file with CREATE TABLE statements")
 

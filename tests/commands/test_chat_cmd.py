@@ -203,6 +203,17 @@ def test_sql_needs_a_schema_then_answers(home: Path, tmp_path: Path) -> None:
     assert session.command("/schema missing.sql").kind == "error"
 
 
+def test_schema_given_a_database_reads_its_catalog(home: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "shop.db") as conn:
+        conn.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL)")
+    conn.close()
+    session = session_with(ScriptedAnswers([]), home)
+    shown = session.command("/schema shop.db")
+    assert shown.kind != "error" and shown.text.endswith("1 tables: orders")
+
+
 def test_repl_loop_with_scripted_input(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     backend = ScriptedAnswers(["Answer."])
     session = session_with(backend, home)
