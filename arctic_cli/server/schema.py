@@ -109,6 +109,10 @@ def _messages(value: Any) -> list[Message]:
             role = "system"
         if role not in ROLES:
             raise BadRequest(f"'{where}.role' must be one of {', '.join(ROLES)}", f"{where}.role")
+        if m.get("content") is None and role != "assistant":  # only an assistant turn may be empty
+            raise BadRequest(
+                f"'{where}.content' is required", f"{where}.content", code="missing_required_parameter"
+            )
         messages.append({"role": role, "content": _content(m.get("content"), f"{where}.content")})
     return messages
 

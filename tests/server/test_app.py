@@ -146,6 +146,9 @@ def test_prompt_longer_than_the_context_is_400(server: str) -> None:
         (b'{"messages": ["hi"]}', "messages[0]"),
         (b'{"messages": [{"role": "robot", "content": "hi"}]}', "messages[0].role"),
         (b'{"messages": [{"role": "user", "content": 5}]}', "messages[0].content"),
+        (b'{"messages": [{"role": "user"}]}', "messages[0].content"),
+        (b'{"messages": [{"role": "system", "content": null}, {"role": "user", "content": "hi"}]}',
+         "messages[0].content"),
         (b'{"messages": [{"role": "user", "content": "hi"}], "max_tokens": "5"}', "max_tokens"),
         (b'{"messages": [{"role": "user", "content": "hi"}], "max_tokens": 0}', "max_tokens"),
         (b'{"messages": [{"role": "user", "content": "hi"}], "max_tokens": true}', "max_tokens"),
@@ -276,3 +279,9 @@ def test_concurrent_requests_are_queued_not_interleaved(serve) -> None:  # type:
     assert backend.max_active == 1
     for i in range(4):
         assert results[i] == " ".join(f"w{i}x{j % 3}" for j in range(9)) + " "
+
+
+def test_an_assistant_turn_may_have_null_content(server: str) -> None:
+    turns = [{"role": "user", "content": "a"}, {"role": "assistant", "content": None},
+             {"role": "user", "content": "b"}]  # fmt: skip
+    assert httpx.post(f"{server}/chat/completions", json={"messages": turns, "max_tokens": 2}).status_code == 200
