@@ -155,6 +155,11 @@ def fit_schema(schema: Schema, question: str, measure: Callable[[Schema], int], 
         if try_add(table):
             for other in _neighbours(schema, table):
                 try_add(other)
+    if not chosen and measure(schema.subset([])) > budget:
+        raise UsageError(
+            "the question is longer than the model's context window leaves room for",
+            hint="shorten the question",
+        )
     if not chosen:
         raise UsageError(
             "the prompt is longer than the model's context window, even with one table of the schema",

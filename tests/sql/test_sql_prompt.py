@@ -108,8 +108,15 @@ def test_fit_selects_matching_tables_and_fk_neighbours() -> None:
 
 
 def test_fit_fails_when_nothing_fits() -> None:
-    with pytest.raises(UsageError, match="longer than the model's context window"):
+    with pytest.raises(UsageError, match="even with one table of the schema"):
         prompt.fit_schema(_big_schema(), "orders", _measure, budget=2)
+
+
+def test_fit_blames_a_question_too_long_for_any_schema() -> None:
+    question = "how many orders " * 100
+    with pytest.raises(UsageError, match="the question is longer") as exc:
+        prompt.fit_schema(_big_schema(), question, lambda s: _measure(s) + len(question.split()), 250)
+    assert exc.value.hint == "shorten the question"
 
 
 def test_schema_hash_follows_the_schema(shop: Schema) -> None:
