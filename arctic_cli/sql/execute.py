@@ -2,8 +2,9 @@
 
 The database is opened read-only twice over: SQLite through a `mode=ro` URI plus
 `PRAGMA query_only = ON` (a write fails even if validation missed it), DuckDB with
-`read_only=True`. The timeout is a SQLite progress handler that aborts the statement; DuckDB
-gets `interrupt()` from a timer thread.
+`read_only=True` and no access outside the file (no `read_csv('/etc/passwd')`, no `COPY ... TO`).
+The timeout is a SQLite progress handler that aborts the statement; DuckDB gets `interrupt()`
+from a timer thread.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from arctic_cli.sql.schema import connect_sqlite, import_duckdb
+from arctic_cli.sql.schema import connect_duckdb, connect_sqlite
 
 
 class ExecutionError(Exception):
@@ -63,8 +64,7 @@ def _run_sqlite(
 def _run_duckdb(
     path: Path, sql: str, timeout: float, limit: int
 ) -> tuple[list[str], list[Any], bool]:
-    duckdb = import_duckdb()
-    conn = duckdb.connect(str(path), read_only=True)
+    conn = connect_duckdb(path)
     timer = threading.Timer(timeout, conn.interrupt)
     timer.start()
     try:

@@ -526,7 +526,7 @@ def _open_read_only(schema: Schema) -> tuple[Any, Any] | None:
     if schema.db_kind == "duckdb":
         duckdb = import_duckdb()
         try:
-            return duckdb.connect(str(schema.db_path), read_only=True), duckdb.Error
+            return connect_duckdb(schema.db_path), duckdb.Error  # type: ignore[arg-type]
         except duckdb.Error:
             return None
     try:
@@ -587,10 +587,17 @@ def import_duckdb() -> Any:
     return duckdb
 
 
+def connect_duckdb(path: Path) -> Any:
+    """Open a DuckDB file read-only with no access outside it: no files (`read_csv`, `COPY ... TO`),
+    no extensions, no ATTACH; the setting is locked so a statement cannot turn it back on."""
+    config = {"enable_external_access": False, "lock_configuration": True}
+    return import_duckdb().connect(str(path), read_only=True, config=config)
+
+
 def from_duckdb(path: Path) -> Schema:
-    duckdb = import_duckdb()
+    import_duckdb()  # a missing package is its own error, not "not a readable database"
     try:
-        conn = duckdb.connect(str(path), read_only=True)
+        conn = connect_duckdb(path)
     except Exception as e:  # duckdb raises its own IOException/InvalidInputException family
         raise UsageError(
             f"{path} is not a readable DuckDB database: {e}", hint="check the file"

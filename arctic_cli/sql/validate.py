@@ -201,6 +201,7 @@ def check_read_only(tree: exp.Expr, allow_write: bool = False) -> list[SqlError]
                     f"{_statement_name(node)}{where} is not allowed without --allow-write",
                 )
             )
+    errors += _table_functions(tree)
     if not allow_write and tree.args.get("locks"):
         errors.append(
             SqlError(
@@ -208,6 +209,30 @@ def check_read_only(tree: exp.Expr, allow_write: bool = False) -> list[SqlError]
                 "SELECT ... FOR UPDATE/SHARE takes locks: not allowed without --allow-write",
             )
         )
+    return errors
+
+
+# table functions that only make rows from their arguments; any other reads outside the schema's
+# tables: files (DuckDB's read_csv, read_text, glob), other databases, extensions
+GENERATORS = frozenset({"range", "generate_series", "exploding_generate_series", "unnest", "explode",
+                        "json_each", "json_tree", "generate_subscripts", "flatten", "generator",
+                        "split_to_table"})  # fmt: skip
+
+
+def _table_functions(tree: exp.Expr) -> list[SqlError]:
+    """A table function in FROM other than a row generator is refused: `arctic sql --execute` must
+    not let a query read `/etc/passwd` through DuckDB's `read_csv`."""
+    from sqlglot import exp
+
+    errors = []
+    for table in tree.find_all(exp.Table):
+        func = table.this
+        if not isinstance(func, exp.Func):
+            continue
+        name = (func.name if isinstance(func, exp.Anonymous) else func.sql_name()).lower()
+        if name not in GENERATORS:
+            errors.append(SqlError("read_only", f"table function {name}() is not allowed: "
+                                   "queries read the schema's tables (and range, unnest, json_each)"))  # fmt: skip
     return errors
 
 

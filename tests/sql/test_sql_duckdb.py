@@ -62,3 +62,16 @@ def test_execute_read_only_with_timeout(duck: Path) -> None:
             duck, "duckdb", "SELECT COUNT(*) FROM range(100000000000) a, range(10) b", timeout=0.2
         )
     assert hashlib.sha256(duck.read_bytes()).hexdigest() == before
+
+
+def test_execution_cannot_reach_files_outside_the_database(duck: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top secret")
+    with pytest.raises(ExecutionError, match="disabled by configuration"):
+        execute(duck, "duckdb", f"SELECT content FROM read_text('{secret}')")
+    with pytest.raises(ExecutionError, match="disabled by configuration"):
+        execute(duck, "duckdb", f"COPY (SELECT 1) TO '{tmp_path / 'out.csv'}'")
+    assert not (tmp_path / "out.csv").exists()
+    with pytest.raises(ExecutionError):
+        execute(duck, "duckdb", "SET enable_external_access = true")
+    assert execute(duck, "duckdb", "SELECT COUNT(*) FROM customers").rows == [[2]]

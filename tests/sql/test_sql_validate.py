@@ -200,6 +200,28 @@ def test_transpile_unsupported_is_an_error_not_a_silent_rewrite() -> None:
     assert result.sql == sql and result.dialect == "snowflake"
 
 
+@pytest.mark.parametrize(
+    ("sql", "dialect", "refused"),
+    [
+        ("SELECT * FROM read_text('/etc/hostname')", "duckdb", "read_text()"),
+        ("SELECT * FROM read_csv('/etc/passwd')", "duckdb", "read_csv()"),
+        ("SELECT o.id FROM orders o JOIN glob('/root/*') g ON true", "duckdb", "glob()"),
+        ("SELECT * FROM read_parquet('s3://bucket/x.parquet')", "duckdb", "read_parquet()"),
+        ("SELECT * FROM pragma_table_info('orders')", "sqlite", "pragma_table_info()"),
+        ("SELECT * FROM range(3)", "duckdb", None),
+        ("SELECT * FROM generate_series(1, 3)", "postgres", None),
+        ("SELECT value FROM json_each('[1, 2]')", "sqlite", None),
+        ("SELECT x FROM UNNEST([1, 2]) AS x", "bigquery", None),
+    ],
+)
+def test_table_functions_other_than_generators_are_refused(sql: str, dialect: str, refused: str | None) -> None:
+    result = validate(sql, None, dialect)
+    if refused is None:
+        assert result.valid, result.errors
+    else:
+        assert kinds(result) == ["read_only"] and f"table function {refused}" in result.errors[0].message
+
+
 def test_schema_none_checks_syntax_and_read_only_only() -> None:
     assert validate("SELECT anything FROM anywhere", None, "sqlite").valid
     assert kinds(validate("DROP TABLE x", None, "sqlite")) == ["read_only"]
