@@ -46,6 +46,8 @@ def train(
     minutes: Annotated[float | None, typer.Option(help="Train for this long: the schedule follows the clock, --steps caps it.")] = None,
 ) -> None:
     """Train a small Arctic (dense + residual MoE, top-2) on generated text-to-SQL, code and instruction data."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} is a file, not a run folder", hint="pass a new or existing run folder")
     if min(examples, steps, batch_tokens, vocab_size) <= 0 or lr <= 0:
         raise UsageError("--examples, --steps, --batch-tokens, --vocab-size and --lr must be positive")
     if init_from is not None and not (init_from / "model.safetensors").is_file():
@@ -58,6 +60,14 @@ def train(
         raise UsageError(f"unknown size {size!r}", hint=f"use one of: {', '.join(SIZES)}")
     if init_from is not None and size is not None:
         raise UsageError("--size applies to fresh weights", hint="a fine-tune keeps the shape of --init-from")
+    if name:  # checked before hours of training, and never replaced: it may be someone's model
+        from arctic_cli.settings import arctic_home
+
+        installed = arctic_home() / "models" / name
+        if Path(name).name != name or name in (".", ".."):
+            raise UsageError(f"--name {name!r} is not a plain name", hint="use letters, digits, - and _")
+        if installed.exists():
+            raise UsageError(f"{installed} already exists", hint="pick another --name, or remove that folder first")
     if workers < 0 or (minutes is not None and minutes <= 0):
         raise UsageError("--workers must be 0 or more and --minutes positive")
     if device not in ("cpu", "cuda"):
@@ -103,11 +113,6 @@ def train(
 
         model_dir = run_training(cfg, on_progress, resume=resume)
     if name:
-        from arctic_cli.settings import arctic_home
-
-        target = arctic_home() / "models" / name
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(model_dir, target)
-        output.note(f"installed as {target}: use --model {name}")
+        shutil.copytree(model_dir, installed)
+        output.note(f"installed as {installed}: use --model {name}")
     output.print_text(str(model_dir))

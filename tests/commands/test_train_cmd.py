@@ -37,6 +37,26 @@ def test_bad_input_exits_2_without_creating_the_run(tmp_path: Path, flags: list[
     assert not run.exists()
 
 
+def test_a_file_as_run_folder_or_a_taken_name_exits_2_and_touches_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARCTIC_HOME", str(tmp_path / "home"))
+    data = tmp_path / "shop.sqlite"
+    data.write_bytes(b"precious")
+    result = CliRunner().invoke(app, ["train", str(data)])
+    assert result.exit_code == 2 and "is a file, not a run folder" in result.stderr
+    assert data.read_bytes() == b"precious"
+    mine = tmp_path / "home" / "models" / "mine"
+    mine.mkdir(parents=True)
+    (mine / "config.json").write_text("{}")
+    run = tmp_path / "run"
+    result = CliRunner().invoke(app, ["train", str(run), "--name", "mine"])
+    assert result.exit_code == 2 and "already exists" in result.stderr
+    assert (mine / "config.json").read_text() == "{}" and not run.exists()
+    result = CliRunner().invoke(app, ["train", str(run), "--name", "../mine"])
+    assert result.exit_code == 2 and "not a plain name" in result.stderr
+
+
 def test_sizes_and_a_fine_tune_keeps_its_base_models_shape(tmp_path: Path) -> None:
     assert _shape(None, None) == SIZES["small"] and _shape(None, "medium")["hidden_size"] == 320
     base = tmp_path / "base"
