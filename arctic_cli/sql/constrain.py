@@ -100,7 +100,13 @@ _AFTER_TABLE = frozenset(
 _NO_ARGS = frozenset(
     "now row_number rank dense_rank unixepoch".split()  # noqa: SIM905
 )
-_BY_AFTER = frozenset({"group", "order", "partition"})
+# keywords that only the listed words may follow (as upper or lower case): GROUP BY, CROSS JOIN
+_FOLLOWED_BY = {
+    "group": ("by",), "order": ("by",), "partition": ("by",),
+    "cross": ("apply", "join"), "inner": ("join",), "outer": ("apply", "join"), "full": ("join", "outer"),
+    "left": ("join", "outer"), "right": ("join", "outer"), "natural": ("full", "inner", "join", "left", "right"),
+}  # fmt: skip
+_NEXT_WORDS = {kw: sorted({w.upper() for w in ws} | set(ws)) for kw, ws in _FOLLOWED_BY.items()}
 # Where an expression starts these begin a literal (`DATE '2024-01-01'`) or a call: `'` or `(` next
 _LITERAL_TYPES = frozenset({"date", "time", "timestamp", "interval"})
 _FROM_INSIDE = frozenset({"extract", "substring", "trim"})  # `EXTRACT(YEAR FROM d)`
@@ -229,6 +235,7 @@ class Frame:
     ctes: bool = False  # a WITH opened here: `, name AS (` defines another CTE
     early: set[str] = field(default_factory=set)  # aliases its SELECT list used before its FROM
     join_open: bool = False  # a JOIN still waits for its ON/USING
+    natural: bool = False  # NATURAL was read and its JOIN not yet: that JOIN takes no ON
     opener: str = ""  # the word before its `(` (lower case): `count`, `over`, `in`, ...
     derived: bool = False  # opened where a table goes: `FROM (SELECT ...) AS x`
     joined: bool = False  # its FROM clause has a JOIN: no `, table` after it
@@ -620,13 +627,16 @@ class Checker:
         prev, frame = state.prev.lower(), state.frames[-1]
         return prev in _FREE_AFTER or (prev == "," and frame.stage == 0 and frame.ctes)
 
-    def _wants_by(self, state: LexState) -> bool:
-        """After GROUP, ORDER or PARTITION (the keywords, not a column so named) comes BY."""
-        return state.prev.lower() in _BY_AFTER and not self._prev_name(state)
+    def _wants(self, state: LexState) -> list[str]:
+        """The only words that may come next (sorted; none: no such rule): BY after GROUP, ORDER
+        or PARTITION, JOIN after CROSS, ... (the keywords, not columns so named)."""
+        if self._prev_name(state):
+            return []
+        return _NEXT_WORDS.get(state.prev.lower(), [])
 
     def _expression_position(self, state: LexState) -> bool:
         """Not where a name must come (after FROM/JOIN/AS/WITH/BY)."""
-        return not (self._names_new(state) or self._wants_by(state) or self._table_position(state))
+        return not (self._names_new(state) or self._wants(state) or self._table_position(state))
 
     def _table_fits(self, state: LexState, table: str) -> bool:
         """A query's first table holds (or links to) a column its SELECT list named; no table is
@@ -788,8 +798,8 @@ class Checker:
             table = self._table_of(state, qualifier)
             return word in (self.column_sets[table] if table else self.all_column_set)
         prev = state.prev.lower()
-        if self._wants_by(state):
-            return not quoted and word in ("BY", "by")
+        if self._wants(state):
+            return not quoted and word in self._wants(state)
         if state.prev == "." and not word[0].isdigit():
             return False  # after a number's point (`4.zi`): its digits
         if word[0].isdigit():  # `3_x` is no number, `x 3` no expression, `FROM 4` no table
@@ -1005,11 +1015,13 @@ class Checker:
             state.cases += 1
         elif lower == "end":
             state.cases -= 1
+        elif lower == "natural":
+            frame.natural = True
         elif lower == "join":
             state.bare_joins += 1  # `a CROSS JOIN b CROSS JOIN c ...`: junk (and slow to parse)
             state.ok = state.bare_joins <= MAX_BARE_JOINS
-            frame.join_open = state.prev.lower() not in ("cross", "natural")
-            frame.joined = True
+            frame.join_open = state.prev.lower() != "cross" and not frame.natural
+            frame.joined, frame.natural = True, False
         elif lower in ("on", "using"):
             state.bare_joins = 0
             frame.join_open = False
@@ -1176,7 +1188,8 @@ class Checker:
             frame.compared = True
         elif ch in "+-*/%" and state.prev == "'" and state.prev2.lower() not in _LITERAL_TYPES:
             state.ok = False  # arithmetic on a string (`'claire' -0`); DATE '...' + ... may
-        state.ok = state.ok and ch in self.punctuation
+        # `GROUP =`, `CROSS ,`: such a keyword's next word comes first
+        state.ok = state.ok and ch in self.punctuation and not self._wants(state)
         state.prev2, state.prev = state.prev, ch
 
     # -- ending ----------------------------------------------------------------------------
@@ -1244,8 +1257,8 @@ class Checker:
                 return _has_prefix(self.sorted_tables, part)
             table = self._table_of(state, q)
             return _has_prefix(self.columns[table] if table else self.all_columns, part)
-        if self._wants_by(state):
-            return not quoted and _has_prefix(["BY", "by"], part)
+        if self._wants(state):
+            return not quoted and _has_prefix(self._wants(state), part)
         if self._names_new(state):
             return len(part) <= self._max_name(state)
         if self._table_position(state):

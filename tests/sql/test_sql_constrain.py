@@ -617,6 +617,12 @@ JUNK = [
     "SELECT name FROM customers WHERE name IN 'a'",
     "SELECT LENGTH(LENGTH(name)) FROM customers",  # a function on its own result at once
     "SELECT id FROM orders WHERE id IS NOT NULL OVER (ORDER BY id)",  # OVER after a call only
+    # a keyword that only certain words may follow: punctuation is no such word (stop 22)
+    "SELECT name FROM customers CROSS = 1",
+    "SELECT name FROM customers GROUP = 1",
+    "SELECT c.name FROM customers c LEFT, orders o",
+    "SELECT c.name FROM customers c INNER LEFT JOIN orders o ON o.customer_id = c.id",
+    "SELECT c.name FROM customers c NATURAL orders o",
 ]
 
 
@@ -665,6 +671,9 @@ def test_structural_junk_is_refused(shop: Schema, junk: str) -> None:
         "SELECT name FROM customers WHERE id IN (SELECT MAX(id) FROM orders) UNION ALL SELECT name FROM customers",
         # an alias defined again in a subquery names its outer table again after the `)`
         "SELECT c.name FROM customers c WHERE c.id IN (SELECT customer_id FROM orders c WHERE c.status = 'x') AND c.name = 'y'",
+        "SELECT c.name FROM customers c CROSS JOIN orders o WHERE o.customer_id = c.id",
+        "SELECT c.name FROM customers c NATURAL LEFT OUTER JOIN orders o JOIN orders p ON p.id = o.id",
+        "SELECT c.name FROM customers c FULL OUTER JOIN orders o ON o.customer_id = c.id",
     ],
 )
 def test_well_formed_queries_type_through(shop: Schema, sql: str) -> None:
