@@ -544,12 +544,25 @@ class Checker:
         return frozenset(tables)
 
     def _covered(self, state: LexState, i: int) -> bool:
-        """The columns frame i's SELECT list named come from the tables in scope."""
-        loose = state.frames[i].loose
-        if not loose:
+        """The columns frame i's SELECT list named come from the tables in scope, and the tables
+        it qualified by name (`SELECT orders.id`) are among them."""
+        frame = state.frames[i]
+        if not frame.loose and not frame.qualified:
             return True
         scope = self._scope(state, i)
-        return scope is None or loose <= self._scope_columns(scope)
+        return scope is None or (frame.loose <= self._scope_columns(scope) and frame.qualified <= scope)
+
+    def _may_qualify(self, state: LexState, qualifier: str) -> bool:
+        """A table's name qualifies a column after its query's FROM only if that query (or one
+        around it) reads the table: `FROM title WHERE patron.patron_id > 1` is "no such column".
+        (In the SELECT list, before FROM, `_covered` checks it when the FROM clause ends.)"""
+        if qualifier in state.aliases or qualifier not in self.tables:
+            return True
+        q = self._query(state)
+        if q is None or state.frames[q].stage < 2:
+            return True
+        scope = self._scope(state, q)
+        return scope is None or qualifier in scope
 
     @staticmethod
     def _table_slot(prev: str, before: str, frame: Frame) -> bool:
@@ -796,6 +809,8 @@ class Checker:
             ):
                 return word in self.tables  # `main.orders`
             table = self._table_of(state, qualifier)
+            if not self._may_qualify(state, qualifier):
+                return False
             return word in (self.column_sets[table] if table else self.all_column_set)
         prev = state.prev.lower()
         if self._wants(state):
@@ -1256,6 +1271,8 @@ class Checker:
             if q in self.qualifiers and q not in state.aliases and q not in self.tables:
                 return _has_prefix(self.sorted_tables, part)
             table = self._table_of(state, q)
+            if not self._may_qualify(state, q):
+                return False
             return _has_prefix(self.columns[table] if table else self.all_columns, part)
         if self._wants(state):
             return not quoted and _has_prefix(self._wants(state), part)

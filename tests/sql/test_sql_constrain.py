@@ -623,6 +623,10 @@ JUNK = [
     "SELECT c.name FROM customers c LEFT, orders o",
     "SELECT c.name FROM customers c INNER LEFT JOIN orders o ON o.customer_id = c.id",
     "SELECT c.name FROM customers c NATURAL orders o",
+    # a table's name qualifies a column only where its query reads the table (stop 22)
+    "SELECT name FROM customers WHERE orders.id > 1",
+    "SELECT orders.id FROM customers",
+    "SELECT name FROM customers WHERE id IN (SELECT customer_id FROM orders WHERE customers.name = products.name)",
 ]
 
 
@@ -674,6 +678,9 @@ def test_structural_junk_is_refused(shop: Schema, junk: str) -> None:
         "SELECT c.name FROM customers c CROSS JOIN orders o WHERE o.customer_id = c.id",
         "SELECT c.name FROM customers c NATURAL LEFT OUTER JOIN orders o JOIN orders p ON p.id = o.id",
         "SELECT c.name FROM customers c FULL OUTER JOIN orders o ON o.customer_id = c.id",
+        "SELECT customers.name FROM customers JOIN orders ON orders.customer_id = customers.id",
+        "SELECT name FROM customers WHERE EXISTS (SELECT 1 FROM orders WHERE orders.customer_id = customers.id)",
+        "SELECT name, (SELECT COUNT(*) FROM orders WHERE orders.customer_id = customers.id) FROM customers",
     ],
 )
 def test_well_formed_queries_type_through(shop: Schema, sql: str) -> None:
