@@ -2,7 +2,8 @@
 
 The database is opened read-only twice over: SQLite through a `mode=ro` URI plus
 `PRAGMA query_only = ON` (a write fails even if validation missed it), DuckDB with
-`read_only=True` and no access outside the file (no `read_csv('/etc/passwd')`, no `COPY ... TO`).
+`read_only=True` and no access outside the file (no `read_csv('/etc/passwd')`, no `COPY ... TO`);
+a query that passes the read-only rules but reads a view over files is run again with file access.
 The timeout is a SQLite progress handler that aborts the statement; DuckDB gets `interrupt()`
 from a timer thread.
 """
@@ -61,10 +62,28 @@ def _run_sqlite(
     return columns, rows, len(rows) > limit
 
 
+class _FileAccess(ExecutionError):
+    """DuckDB refused a file: the statement, or a view it reads, wants one."""
+
+
 def _run_duckdb(
     path: Path, sql: str, timeout: float, limit: int
 ) -> tuple[list[str], list[Any], bool]:
-    conn = connect_duckdb(path)
+    try:
+        return _duckdb_query(connect_duckdb(path), sql, timeout, limit)
+    except _FileAccess:
+        from arctic_cli.sql.validate import validate
+
+        if not validate(sql, None, "duckdb").valid:
+            raise  # the statement itself reads a file (`read_csv(...)`) or is no query
+        # the file is read by one of the database's own views (`CREATE VIEW sales AS SELECT *
+        # FROM read_csv(...)`): run the query with the access its owner gave those views
+        return _duckdb_query(connect_duckdb(path, files=True), sql, timeout, limit)
+
+
+def _duckdb_query(conn: Any, sql: str, timeout: float, limit: int) -> tuple[list[str], list[Any], bool]:
+    import duckdb
+
     timer = threading.Timer(timeout, conn.interrupt)
     timer.start()
     try:
@@ -74,7 +93,8 @@ def _run_duckdb(
     except Exception as e:  # duckdb.Error subclasses, including the interrupt
         if not timer.is_alive():
             raise ExecutionError(f"the query ran longer than the {timeout:g} s timeout") from None
-        raise ExecutionError(str(e).split("\n")[0]) from None
+        error = _FileAccess if isinstance(e, duckdb.PermissionException) else ExecutionError
+        raise error(str(e).split("\n")[0]) from None
     finally:
         timer.cancel()
         conn.close()

@@ -587,10 +587,11 @@ def import_duckdb() -> Any:
     return duckdb
 
 
-def connect_duckdb(path: Path) -> Any:
-    """Open a DuckDB file read-only with no access outside it: no files (`read_csv`, `COPY ... TO`),
-    no extensions, no ATTACH; the setting is locked so a statement cannot turn it back on."""
-    config = {"enable_external_access": False, "lock_configuration": True}
+def connect_duckdb(path: Path, files: bool = False) -> Any:
+    """Open a DuckDB file read-only, by default with no access outside it: no files (`read_csv`,
+    `COPY ... TO`), no extensions, no ATTACH; the setting is locked so a statement cannot turn it
+    back on. `files`: as DuckDB opens it by default, for the database's own views over files."""
+    config = {} if files else {"enable_external_access": False, "lock_configuration": True}
     return import_duckdb().connect(str(path), read_only=True, config=config)
 
 

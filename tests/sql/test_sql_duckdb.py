@@ -75,3 +75,17 @@ def test_execution_cannot_reach_files_outside_the_database(duck: Path, tmp_path:
     with pytest.raises(ExecutionError):
         execute(duck, "duckdb", "SET enable_external_access = true")
     assert execute(duck, "duckdb", "SELECT COUNT(*) FROM customers").rows == [[2]]
+
+
+def test_the_databases_own_views_over_files_still_run(tmp_path: Path) -> None:
+    """File access is off for the query, not for what the database's owner defined: a view over a
+    CSV file answers; the same read written in the query is refused."""
+    csv = tmp_path / "sales.csv"
+    csv.write_text("id,amount\n1,2.5\n2,3.5\n")
+    path = tmp_path / "lake.duckdb"
+    conn = duckdb.connect(str(path))
+    conn.execute(f"CREATE VIEW sales AS SELECT * FROM read_csv('{csv}')")
+    conn.close()
+    assert execute(path, "duckdb", "SELECT SUM(amount) FROM sales").rows == [[6.0]]
+    with pytest.raises(ExecutionError, match="disabled by configuration"):
+        execute(path, "duckdb", f"SELECT SUM(amount) FROM read_csv('{csv}')")
