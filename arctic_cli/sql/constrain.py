@@ -160,6 +160,7 @@ _OPEN_ENDED = (
     )
 )
 # `o`, `c1`, `T12`: implicit aliases right after a table
+_BARE = re.compile(r"[^\W\d]\w*")  # a name that needs no quotes
 _SHORT_ALIAS = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,2}|[Tt]\d+")
 _EARLY_ALIAS = re.compile(r"[Tt]\d{1,2}|[A-Za-z]{1,2}")  # `T1.`, `pl.` before `FROM t AS T1`
 _SIMPLE = re.compile(r"(\s*)([A-Za-z0-9_$]+)")  # a token that is (space +) one word piece
@@ -503,6 +504,8 @@ class Checker:
         self.qualifiers = vocab.qualifiers
         self.functions = vocab.functions
         self.names = vocab.tables | set(self.all_columns) | set(vocab.qualifiers)
+        # names only a quoted identifier can spell (`"Unit Price"`): never the end of a bare word
+        self.quote_only = frozenset(n for n in self.names if not _BARE.fullmatch(n))
         self.keyword_words = sorted(w for w in vocab.words if w.lower() in _AFTER_OPERAND)
         self.reach = {  # columns of a table and of the tables its foreign keys link
             t: frozenset().union(self.column_sets[t], *(self.column_sets[n] for n in vocab.neighbours.get(t, ())))
@@ -1269,11 +1272,11 @@ class Checker:
         if state.qualifier is not None:
             q = state.qualifier
             if q in self.qualifiers and q not in state.aliases and q not in self.tables:
-                return _has_prefix(self.sorted_tables, part)
+                return self._can_spell(self.sorted_tables, part, quoted)
             table = self._table_of(state, q)
             if not self._may_qualify(state, q):
                 return False
-            return _has_prefix(self.columns[table] if table else self.all_columns, part)
+            return self._can_spell(self.columns[table] if table else self.all_columns, part, quoted)
         if self._wants(state):
             return not quoted and _has_prefix(self._wants(state), part)
         if self._names_new(state):
@@ -1281,8 +1284,8 @@ class Checker:
         if self._table_position(state):
             return (
                 any(c.startswith(part) for c in state.ctes)
-                or any(self._table_fits(state, t) for t in _with_prefix(self.sorted_tables, part))
-                or _has_prefix(self.qualifiers, part)
+                or any(self._table_fits(state, t) for t in self._spelled(self.sorted_tables, part, quoted))
+                or self._can_spell(self.qualifiers, part, quoted)
             )
         if not quoted and self._prev_table(state) and _SHORT_ALIAS.fullmatch(part):
             return True  # `FROM orders o`
@@ -1300,6 +1303,17 @@ class Checker:
             return True
         return self._completes(state, part)
 
+    def _spelled(self, words: list[str], part: str, quoted: bool) -> Iterable[str]:
+        """The words of sorted `words` that start with `part` and can be written as typed: bare
+        or quoted (a bare `Unit` never becomes "Unit Price")."""
+        found = _with_prefix(words, part)
+        if quoted or not self.quote_only:
+            return found
+        return (w for w in found if w not in self.quote_only)
+
+    def _can_spell(self, words: list[str], part: str, quoted: bool) -> bool:
+        return next(iter(self._spelled(words, part, quoted)), None) is not None
+
     def text_compared(self, state: LexState) -> bool:
         """`region = 0` where region holds only strings: a number cannot be the other side."""
         return (
@@ -1311,7 +1325,7 @@ class Checker:
     def _completes(self, state: LexState, part: str) -> bool:
         """Some vocabulary word starting with `part` is allowed here."""
         quoted = state.mode != ""
-        return any(self._known_ok(state, w, None, quoted) for w in _with_prefix(self.words, part))
+        return any(self._known_ok(state, w, None, quoted) for w in self._spelled(self.words, part, quoted))
 
 
 def sql_region(text: str) -> str | None:

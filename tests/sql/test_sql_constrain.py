@@ -485,6 +485,28 @@ def test_a_table_named_by_a_reserved_word(sql: str, ok: bool) -> None:
     assert _typed_to_the_end(schema, "How many?", sql) is ok
 
 
+def test_a_name_that_needs_quotes_is_never_begun_bare() -> None:
+    """`SELECT AVG(Unit` could never become `"Unit Price"`: the model stopped there, cut short."""
+    from arctic_cli.sql.constrain import Checker, LexState, vocabulary
+    from arctic_cli.sql.schema import parse_ddl
+
+    ddl = 'CREATE TABLE "Order Details" ("Unit Price" REAL, "Größe" TEXT, Qty INTEGER);'
+    checker = Checker(vocabulary(Schema(parse_ddl(ddl, "sqlite"), "sqlite")), "sqlite")
+
+    def typed(sql: str) -> bool:
+        state = LexState()
+        for ch in sql:
+            state = checker.feed(state, ch)
+            if not checker.partial_ok(state):
+                return False
+        return True
+
+    assert not typed("SELECT AVG(Unit")  # (`Un` may still become UNICODE)
+    assert not typed("SELECT Größe FROM Order")
+    for sql in ['SELECT AVG("Unit Price") FROM "Order Details"', 'SELECT Größe, Qty FROM "Order Details"']:
+        assert typed(sql) and checker.can_end(checker.feed(LexState(), sql)), sql
+
+
 def test_an_alias_used_before_its_from_must_be_defined_before_the_end(shop: Schema) -> None:
     from arctic_cli.sql.constrain import Checker, LexState, vocabulary
 
