@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Protocol
@@ -161,6 +161,17 @@ _OPEN_ENDED = (
 )
 # `o`, `c1`, `T12`: implicit aliases right after a table
 _BARE = re.compile(r"[^\W\d]\w*")  # a name that needs no quotes
+
+
+def _case_fold(dialect: str) -> Callable[[str], str] | None:
+    """How `dialect` reads a bare name's case, as the validator (sqlglot) does: Postgres lowers
+    it, Snowflake and Oracle raise it; None where case does not matter or is kept."""
+    if not dialect:
+        return None
+    from sqlglot.dialects.dialect import Dialect, NormalizationStrategy
+
+    strategy = Dialect.get_or_raise(dialect).NORMALIZATION_STRATEGY
+    return {NormalizationStrategy.LOWERCASE: str.lower, NormalizationStrategy.UPPERCASE: str.upper}.get(strategy)
 _SHORT_ALIAS = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,2}|[Tt]\d+")
 _EARLY_ALIAS = re.compile(r"[Tt]\d{1,2}|[A-Za-z]{1,2}")  # `T1.`, `pl.` before `FROM t AS T1`
 _SIMPLE = re.compile(r"(\s*)([A-Za-z0-9_$]+)")  # a token that is (space +) one word piece
@@ -201,7 +212,8 @@ def vocabulary(schema: Schema) -> Vocabulary:
     functions = {w for f in _FUNCTIONS - lacking for w in _spellings(f)}
     tables: set[str] = set()
     columns: dict[str, set[str]] = {}
-    qualifiers = {"main", "MAIN"}
+    # `main.orders`: SQLite's and DuckDB's default schema; elsewhere no such schema exists
+    qualifiers = {"main", "MAIN"} if schema.dialect in ("sqlite", "duckdb") else set()
     links: list[tuple[str, str]] = []
     for table in schema.tables:
         name = _plain(table.name)
@@ -504,8 +516,12 @@ class Checker:
         self.qualifiers = vocab.qualifiers
         self.functions = vocab.functions
         self.names = vocab.tables | set(self.all_columns) | set(vocab.qualifiers)
-        # names only a quoted identifier can spell (`"Unit Price"`): never the end of a bare word
-        self.quote_only = frozenset(n for n in self.names if not _BARE.fullmatch(n))
+        # names only a quoted identifier can spell: `"Unit Price"`, and where the dialect folds
+        # bare names, a different case (Postgres reads `createdAt` as createdat: `"createdAt"`)
+        fold = _case_fold(dialect)
+        self.quote_only = frozenset(
+            n for n in self.names if not _BARE.fullmatch(n) or (fold is not None and fold(n) != n)
+        )
         self.keyword_words = sorted(w for w in vocab.words if w.lower() in _AFTER_OPERAND)
         self.reach = {  # columns of a table and of the tables its foreign keys link
             t: frozenset().union(self.column_sets[t], *(self.column_sets[n] for n in vocab.neighbours.get(t, ())))
@@ -703,8 +719,9 @@ class Checker:
         return False
 
     def _is_name(self, word: str, quoted: bool) -> bool:
-        """`word` names a table, column or qualifier: a reserved word only when quoted."""
-        return word in self.names and (quoted or word.lower() not in _RESERVED)
+        """`word` names a table, column or qualifier: a reserved word, or a name only quotes
+        spell, only when quoted."""
+        return word in self.names and (quoted or (word.lower() not in _RESERVED and word not in self.quote_only))
 
     def _may_start(self, state: LexState, word: str, quoted: bool) -> bool:
         """A keyword where an expression starts must be one that can start it."""
@@ -812,7 +829,7 @@ class Checker:
             ):
                 return word in self.tables  # `main.orders`
             table = self._table_of(state, qualifier)
-            if not self._may_qualify(state, qualifier):
+            if not self._may_qualify(state, qualifier) or (not quoted and word in self.quote_only):
                 return False
             return word in (self.column_sets[table] if table else self.all_column_set)
         prev = state.prev.lower()
@@ -879,6 +896,8 @@ class Checker:
             return not quoted and word.lower() == "over"
         if next_char not in (None, "(") and word in self.functions:
             return False
+        if not quoted and word in self.quote_only and next_char != "(":
+            return False  # bare `createdAt` is another name in Postgres; `"createdAt"` is the column
         if not self._may_start(state, word, quoted):
             return False
         lower = word.lower()

@@ -211,7 +211,7 @@ def _typed_to_the_end(schema: Schema, question: str, sql: str) -> bool:
     """Whether the constraint for `question` lets `sql` be typed character by character and end."""
     from arctic_cli.sql.constrain import Checker, LexState, Literals, vocabulary
 
-    checker = Checker(vocabulary(schema), "sqlite", Literals(question, schema))
+    checker = Checker(vocabulary(schema), schema.dialect, Literals(question, schema))
     state = LexState()
     for ch in sql:
         state = checker.feed(state, ch)
@@ -505,6 +505,32 @@ def test_a_name_that_needs_quotes_is_never_begun_bare() -> None:
     assert not typed("SELECT Größe FROM Order")
     for sql in ['SELECT AVG("Unit Price") FROM "Order Details"', 'SELECT Größe, Qty FROM "Order Details"']:
         assert typed(sql) and checker.can_end(checker.feed(LexState(), sql)), sql
+
+
+@pytest.mark.parametrize(
+    ("dialect", "sql", "ok"),
+    [
+        ("postgres", 'SELECT "createdAt" FROM "User"', True),
+        ("postgres", 'SELECT u."createdAt", p.title FROM "User" AS u JOIN "Post" AS p ON p."authorId" = u.id', True),
+        ("postgres", 'SELECT "createdAt" FROM User', False),  # Postgres reads it as user
+        ("postgres", 'SELECT createdAt FROM "User"', False),
+        ("postgres", 'SELECT u.createdAt FROM "User" AS u', False),
+        ("postgres", 'SELECT id FROM main."User"', False),  # no schema main outside SQLite/DuckDB
+        ("sqlite", "SELECT createdAt FROM User", True),  # SQLite ignores case
+        ("sqlite", 'SELECT id FROM main."User"', True),
+        ("snowflake", 'SELECT "date" FROM "User"', True),
+        ("snowflake", 'SELECT date FROM "User"', False),  # Snowflake reads it as DATE
+    ],
+)
+def test_names_the_dialect_would_fold_must_be_quoted(dialect: str, sql: str, ok: bool) -> None:
+    """Postgres lowers a bare name and Snowflake raises it, so a name whose case differs (Prisma's
+    "createdAt") is only reached quoted: bare, the query always failed validation."""
+    from arctic_cli.sql.schema import parse_ddl
+
+    ddl = """CREATE TABLE "User" (id INTEGER PRIMARY KEY, "createdAt" TIMESTAMP, "date" DATE);
+    CREATE TABLE "Post" (id INTEGER PRIMARY KEY, "authorId" INTEGER REFERENCES "User"(id), title TEXT);"""
+    schema = Schema(parse_ddl(ddl, dialect), dialect)
+    assert _typed_to_the_end(schema, "Which users?", sql) is ok
 
 
 def test_an_alias_used_before_its_from_must_be_defined_before_the_end(shop: Schema) -> None:
