@@ -206,17 +206,7 @@ def _table_from_create(
                         table.foreign_keys.append(ForeignKey([col.name], ref_table, ref_cols))
                 table.columns.append(col)
             else:
-                for key in item.find_all(exp.PrimaryKey):
-                    pk += [
-                        _ident(e.this if isinstance(e, exp.Ordered) else e, dialect)
-                        for e in key.expressions
-                    ]
-                for fk in item.find_all(exp.ForeignKey):
-                    ref = fk.args.get("reference")
-                    if ref is not None:
-                        ref_table, ref_cols = _ref(ref, dialect)
-                        own = [_ident(e, dialect) for e in fk.expressions]
-                        table.foreign_keys.append(ForeignKey(own, ref_table, ref_cols))
+                pk += _table_keys(item, table, dialect)
         for col in table.columns:
             col.primary_key = col.primary_key or col.name in pk
         _checked_values(target, table, dialect)
@@ -229,6 +219,45 @@ def _table_from_create(
         db, name = _table_name(target, dialect)
         return Table(name=name, columns=[Column(n) for n in names], db=db)
     return None
+
+
+def _table_keys(item: exp.Expr, table: Table, dialect: str) -> list[str]:
+    """A table constraint's keys: foreign keys are added to `table`, primary key columns returned."""
+    from sqlglot import exp
+
+    pk = []
+    for key in item.find_all(exp.PrimaryKey):
+        pk += [_ident(e.this if isinstance(e, exp.Ordered) else e, dialect) for e in key.expressions]
+    for fk in item.find_all(exp.ForeignKey):
+        ref = fk.args.get("reference")
+        if ref is not None:
+            ref_table, ref_cols = _ref(ref, dialect)
+            own = [_ident(e, dialect) for e in fk.expressions]
+            table.foreign_keys.append(ForeignKey(own, ref_table, ref_cols))
+    return pk
+
+
+def _altered_keys(alter: exp.Alter, tables: list[Table], dialect: str) -> None:
+    """`ALTER TABLE [ONLY] t ADD [CONSTRAINT c] PRIMARY KEY / FOREIGN KEY ...`, as pg_dump and
+    many migration tools declare every key: applied to the table defined earlier."""
+    from sqlglot import exp
+
+    if not isinstance(alter.this, exp.Table):
+        return
+    db, name = _table_name(alter.this, dialect)
+    table = next((t for t in tables if t.name == name and (db is None or t.db in (None, db))), None)
+    if table is None:
+        return
+    for action in alter.args.get("actions") or []:
+        if isinstance(action, exp.AddConstraint):
+            pk = _table_keys(action, table, dialect)
+            for col in table.columns:
+                col.primary_key = col.primary_key or col.name in pk
+
+
+def _without_copy_data(text: str) -> str:
+    """pg_dump's `COPY t (...) FROM stdin;` rows up to `\\.` are data, not SQL: blanked, lines kept."""
+    return _COPY_DATA.sub(lambda m: "\n" * m.group(0).count("\n"), text)
 
 
 def _checked_values(target: exp.Schema, table: Table, dialect: str) -> None:
@@ -256,6 +285,8 @@ _CREATE_TABLE = re.compile(
     r"^\s*(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP\s+|TEMPORARY\s+|UNLOGGED\s+)?TABLE\b",
     re.I,
 )
+
+_COPY_DATA = re.compile(r"^COPY [^;\n]* FROM stdin;\n.*?^\\\.$", re.M | re.S | re.I)
 
 
 def _salvage(stmt: exp.Expr | None, text: str, dialect: str, source: str) -> exp.Expr | None:
@@ -296,6 +327,7 @@ def parse_ddl(text: str, dialect: str, source: str = "<ddl>") -> list[Table]:
     from sqlglot import exp
     from sqlglot.errors import ParseError, TokenError
 
+    text = _without_copy_data(text)
     try:
         statements = sqlglot.parse(text, read=dialect)
     except ParseError as e:
@@ -323,6 +355,8 @@ def parse_ddl(text: str, dialect: str, source: str = "<ddl>") -> list[Table]:
             table = _table_from_create(stmt, dialect, types if stmt is parsed else None)
             if table is not None:
                 tables.append(table)
+        elif isinstance(stmt, exp.Alter) and kind == "TABLE":
+            _altered_keys(stmt, tables, dialect)
     return tables
 
 

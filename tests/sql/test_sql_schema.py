@@ -171,6 +171,62 @@ def test_table_options_sqlglot_cannot_parse_are_skipped(tmp_path: Path) -> None:
         schema_mod.load([path])
 
 
+PG_DUMP = """--
+-- PostgreSQL database dump
+--
+SET client_encoding = 'UTF8';
+SELECT pg_catalog.set_config('search_path', '', false);
+CREATE TABLE public.customers (
+    id integer NOT NULL,
+    name character varying(120) NOT NULL
+);
+ALTER TABLE public.customers OWNER TO app;
+CREATE TABLE public.orders (
+    id integer NOT NULL,
+    customer_id integer,
+    status text
+);
+COPY public.customers (id, name) FROM stdin;
+1\tAda; the first; programmer
+2\tAlan
+\\.
+ALTER TABLE ONLY public.customers ADD CONSTRAINT customers_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.orders ADD CONSTRAINT orders_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.orders
+    ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id);
+CREATE INDEX orders_status_idx ON public.orders USING btree (status);
+"""
+
+
+def test_a_pg_dump_keeps_its_keys_and_skips_its_data(tmp_path: Path) -> None:
+    """pg_dump declares every key with ALTER TABLE ... ADD CONSTRAINT, and a full dump carries
+    COPY ... FROM stdin rows: the keys are read, the rows skipped (they failed to parse)."""
+    path = tmp_path / "dump.sql"
+    path.write_text(PG_DUMP)
+    customers, orders = schema_mod.load([path], dialect="postgres").tables
+    assert [c.name for c in customers.columns if c.primary_key] == ["id"]
+    assert [c.name for c in orders.columns if c.primary_key] == ["id"]
+    assert [(f.columns, f.ref_table, f.ref_columns) for f in orders.foreign_keys] == [
+        (["customer_id"], "public.customers", ["id"])
+    ]
+    path.write_text(PG_DUMP + "CREATE TABLE broken (a INT\n  b INT c INT);\n")
+    with pytest.raises(UsageError, match=r"at line 26, col 3"):  # lines of the data still count
+        schema_mod.load([path], dialect="postgres")
+
+
+def test_keys_added_by_alter_table_in_mysql(tmp_path: Path) -> None:
+    path = tmp_path / "my.sql"
+    path.write_text(
+        "CREATE TABLE `user` (`id` int NOT NULL);\n"
+        "CREATE TABLE `order` (`id` int NOT NULL, `user_id` int);\n"
+        "ALTER TABLE `user` ADD PRIMARY KEY (`id`);\n"
+        "ALTER TABLE `order` ADD CONSTRAINT `fk_user` FOREIGN KEY (`user_id`) REFERENCES `user` (`id`);\n"
+    )
+    user, order = schema_mod.load([path], dialect="mysql").tables
+    assert [c.name for c in user.columns if c.primary_key] == ["`id`"]  # names as SQL spells them
+    assert [(f.columns, f.ref_table) for f in order.foreign_keys] == [(["`user_id`"], "`user`")]
+
+
 def test_database_passed_as_schema(shop_db: Path) -> None:
     with pytest.raises(UsageError, match="is a database, not a DDL file"):
         schema_mod.load([shop_db])
