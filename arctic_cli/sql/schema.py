@@ -228,6 +228,11 @@ def _table_keys(item: exp.Expr, table: Table, dialect: str) -> list[str]:
     pk = []
     for key in item.find_all(exp.PrimaryKey):
         pk += [_ident(e.this if isinstance(e, exp.Ordered) else e, dialect) for e in key.expressions]
+    for con in item.find_all(exp.Constraint):  # T-SQL: PRIMARY KEY [NON]CLUSTERED (cols)
+        if any(isinstance(e, exp.PrimaryKeyColumnConstraint) for e in con.expressions):
+            for e in con.expressions:
+                if isinstance(e, (exp.ClusteredColumnConstraint, exp.NonClusteredColumnConstraint)):
+                    pk += [_ident(o.this if isinstance(o, exp.Ordered) else o, dialect) for o in e.this]
     for fk in item.find_all(exp.ForeignKey):
         ref = fk.args.get("reference")
         if ref is not None:
@@ -255,9 +260,11 @@ def _altered_keys(alter: exp.Alter, tables: list[Table], dialect: str) -> None:
                 col.primary_key = col.primary_key or col.name in pk
 
 
-def _without_copy_data(text: str) -> str:
-    """pg_dump's `COPY t (...) FROM stdin;` rows up to `\\.` are data, not SQL: blanked, lines kept."""
-    return _COPY_DATA.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+def _scripted(text: str) -> str:
+    """A dump script as plain DDL, lines kept: pg_dump's `COPY t (...) FROM stdin;` rows up to
+    `\\.` are data (blanked), and SQL Server's `GO` lines end a batch (a `;`)."""
+    text = _COPY_DATA.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    return _GO.sub(";", text)
 
 
 def _checked_values(target: exp.Schema, table: Table, dialect: str) -> None:
@@ -287,6 +294,7 @@ _CREATE_TABLE = re.compile(
 )
 
 _COPY_DATA = re.compile(r"^COPY [^;\n]* FROM stdin;\n.*?^\\\.$", re.M | re.S | re.I)
+_GO = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*;?[ \t]*$", re.M | re.I)
 
 
 def _salvage(stmt: exp.Expr | None, text: str, dialect: str, source: str) -> exp.Expr | None:
@@ -327,7 +335,7 @@ def parse_ddl(text: str, dialect: str, source: str = "<ddl>") -> list[Table]:
     from sqlglot import exp
     from sqlglot.errors import ParseError, TokenError
 
-    text = _without_copy_data(text)
+    text = _scripted(text)
     try:
         statements = sqlglot.parse(text, read=dialect)
     except ParseError as e:

@@ -227,6 +227,27 @@ def test_keys_added_by_alter_table_in_mysql(tmp_path: Path) -> None:
     assert [(f.columns, f.ref_table) for f in order.foreign_keys] == [(["`user_id`"], "`user`")]
 
 
+def test_a_sql_server_script_with_go_batches(tmp_path: Path) -> None:
+    """SSMS "Script Table as": `GO` ends each batch, keys are CLUSTERED constraints and an ALTER
+    TABLE ... WITH CHECK ADD CONSTRAINT (before: "no CREATE TABLE statements found")."""
+    path = tmp_path / "ms.sql"
+    path.write_text(
+        "SET ANSI_NULLS ON\nGO\n"
+        "CREATE TABLE [dbo].[Customers](\n\t[CustomerId] [int] IDENTITY(1,1) NOT NULL,\n"
+        "\t[Name] [nvarchar](100) NOT NULL,\n CONSTRAINT [PK_Customers] PRIMARY KEY CLUSTERED\n"
+        "(\n\t[CustomerId] ASC\n)WITH (PAD_INDEX = OFF) ON [PRIMARY]\n) ON [PRIMARY]\nGO\n"
+        "CREATE TABLE [dbo].[Orders](\n\t[OrderId] [int] NOT NULL,\n\t[CustomerId] [int] NOT NULL,\n"
+        " CONSTRAINT [PK_Orders] PRIMARY KEY NONCLUSTERED ([OrderId] ASC)\n) ON [PRIMARY]\ngo\n"
+        "ALTER TABLE [dbo].[Orders]  WITH CHECK ADD  CONSTRAINT [FK_Orders_Customers] FOREIGN KEY([CustomerId])\n"
+        "REFERENCES [dbo].[Customers] ([CustomerId])\nGO\n"
+    )
+    customers, orders = schema_mod.load([path], dialect="tsql").tables
+    assert (customers.qualified, customers.column_names()) == ("[dbo].[Customers]", ["[CustomerId]", "[Name]"])
+    assert [c.name for c in customers.columns if c.primary_key] == ["[CustomerId]"]
+    assert [c.name for c in orders.columns if c.primary_key] == ["[OrderId]"]
+    assert [(f.columns, f.ref_table) for f in orders.foreign_keys] == [(["[CustomerId]"], "[dbo].[Customers]")]
+
+
 def test_database_passed_as_schema(shop_db: Path) -> None:
     with pytest.raises(UsageError, match="is a database, not a DDL file"):
         schema_mod.load([shop_db])
