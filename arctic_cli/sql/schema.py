@@ -169,7 +169,9 @@ class DeclaredTypes:
         if end is None:
             return None
         depth, first, last = 0, None, None
-        for tok in self.tokens[bisect.bisect_right(self.starts, end) :]:
+        # by index, not a slice: a copy of the rest of the file's tokens per column was quadratic
+        for i in range(bisect.bisect_right(self.starts, end), len(self.tokens)):
+            tok = self.tokens[i]
             if depth == 0 and (
                 tok.token_type in (TokenType.COMMA, TokenType.R_PAREN)
                 or tok.text.upper().split()[0] in _TYPE_STOP
