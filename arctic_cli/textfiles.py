@@ -31,6 +31,25 @@ def decode(data: bytes, path: Path, what: str, hint: str = "pass a text file") -
         raise UsageError(f"{what} {path} is not UTF-8 text", hint="convert it to UTF-8") from None
 
 
+def read_stdin() -> str:
+    """Piped stdin as text, by the same rules as a file: a NUL byte or bytes that are not UTF-8
+    are a UsageError (read as bytes: the text layer would smuggle them in as surrogates)."""
+    import sys
+
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # replaced by a text-only stream (an embedding program)
+        return sys.stdin.read()
+    data = buffer.read()
+    if b"\x00" in data[:8192]:
+        raise UsageError("stdin is not text (binary data)", hint="pipe a text file, not a binary one")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise UsageError(
+            f"stdin is not UTF-8 text (byte {e.start})", hint="convert it first: iconv -f LATIN1 -t UTF-8"
+        ) from None
+
+
 def read_text(path: Path, what: str, hint: str = "pass a text file") -> str:
     """A user's text file, or a UsageError saying why it cannot be used."""
     return decode(read_bytes(path, what), path, what, hint)

@@ -45,3 +45,28 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(UsageError) as exc:
         read_text(p, "context file")
     assert exc.value.message == f"cannot read context file {p}: Permission denied"
+
+
+@pytest.mark.parametrize(
+    ("data", "rc", "needle"),
+    [
+        (b"SELECT id FROM orders", 0, ""),
+        (b"\xef\xbb\xbfSELECT id FROM orders", 0, ""),  # a BOM is dropped
+        (b"SELECT 'caf\xe9' FROM orders", 2, "error: stdin is not UTF-8 text (byte 11)"),
+        (b"\x7fELF\x02\x01\x00\x00binary", 2, "error: stdin is not text (binary data)"),
+    ],
+)
+def test_piped_stdin_follows_the_rules_of_files(tmp_path: Path, data: bytes, rc: int, needle: str) -> None:
+    """Through a real pipe (CliRunner's stdin is strict UTF-8 and hid this): Python's text layer
+    turned bad bytes into surrogates, and the tokenizer then failed with an internal error."""
+    import subprocess
+    import sys
+
+    shop = Path(__file__).resolve().parents[1] / "examples" / "shop.sql"
+    result = subprocess.run(
+        [sys.executable, "-m", "arctic_cli", "validate", "-", "--schema", str(shop)],
+        input=data, capture_output=True, timeout=120,
+        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C", "ARCTIC_HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert result.returncode == rc, result.stderr
+    assert result.stderr.decode().startswith(needle)

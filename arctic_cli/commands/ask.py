@@ -33,10 +33,9 @@ def read_stdin() -> str:
     """Piped stdin's text ("" on a terminal). Binary input is bad input (exit 2)."""
     if sys.stdin is None or sys.stdin.isatty():
         return ""
-    try:
-        return sys.stdin.read()
-    except UnicodeDecodeError:
-        raise UsageError("stdin is not text", hint="pipe a text file, not a binary one") from None
+    from arctic_cli import textfiles
+
+    return textfiles.read_stdin()
 
 
 def build_prompt(prompt: str | None, piped: str) -> str:

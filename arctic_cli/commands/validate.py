@@ -6,7 +6,6 @@ error on stderr, or in the JSON object), 2 for bad input.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -30,7 +29,9 @@ from arctic_cli.errors import InvalidResult, UsageError
 def read_sql(arg: str) -> str:
     """`arg` itself, the text of the file it names, or stdin for `-`."""
     if arg == "-":
-        return sys.stdin.read()
+        from arctic_cli import textfiles
+
+        return textfiles.read_stdin()
     path = Path(arg)
     looks_like_file = (
         "\n" not in arg and len(arg) < 4096 and (path.suffix.lower() == ".sql" or path.is_file())
