@@ -147,3 +147,19 @@ def test_every_command_help_runs_without_heavy_imports() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
+
+
+def test_arguments_that_are_not_utf8_are_bad_input(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Bytes that are not UTF-8 arrive as lone surrogates; the tokenizer and sqlglot then failed
+    with an internal error. A Latin-1 *file name* is still a file name."""
+    env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C", "ARCTIC_HOME": str(tmp_path)}
+    shop = os.path.join(os.path.dirname(__file__), "..", "examples", "shop.sql")
+    run = [sys.executable, "-m", "arctic_cli", "validate"]
+    bad = subprocess.run([*run, b"SELECT 'caf\xe9'", "--schema", shop], capture_output=True, env=env, timeout=60)
+    assert bad.returncode == 2
+    assert bad.stderr.decode().startswith("error: argument \"SELECT 'caf\ufffd'\" is not UTF-8 text")
+    latin1 = os.path.join(os.fsencode(str(tmp_path)), b"caf\xe9.sql")
+    with open(latin1, "w") as f:
+        f.write("SELECT id FROM orders")
+    good = subprocess.run([*run, latin1, "--schema", shop], capture_output=True, env=env, timeout=60)
+    assert good.returncode == 0, good.stderr
