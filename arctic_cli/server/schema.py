@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,6 +120,17 @@ def _messages(value: Any) -> list[Message]:
 
 def _content(value: Any, where: str) -> str:
     """A message's text: a string, or a list of {"type": "text", "text": ...} parts."""
+    text = _parts(value, where)
+    bad = _SURROGATE.search(text)  # JSON may escape one ("\udce9"); no tokenizer takes it
+    if bad:
+        raise BadRequest(f"'{where}' holds a lone surrogate (\\u{ord(bad[0]):04x}), which is not text", where)
+    return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _parts(value: Any, where: str) -> str:
     if value is None:
         return ""
     if isinstance(value, str):

@@ -147,6 +147,7 @@ def test_prompt_longer_than_the_context_is_400(server: str) -> None:
         (b'{"messages": [{"role": "robot", "content": "hi"}]}', "messages[0].role"),
         (b'{"messages": [{"role": "user", "content": 5}]}', "messages[0].content"),
         (b'{"messages": [{"role": "user"}]}', "messages[0].content"),
+        (b'{"messages": [{"role": "user", "content": "caf\\udce9"}]}', "messages[0].content"),
         (b'{"messages": [{"role": "system", "content": null}, {"role": "user", "content": "hi"}]}',
          "messages[0].content"),
         (b'{"messages": [{"role": "user", "content": "hi"}], "max_tokens": "5"}', "max_tokens"),
