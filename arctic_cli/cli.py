@@ -7,7 +7,6 @@ sqlglot load inside the functions that need them), so `arctic --help` starts fas
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 import typer
@@ -28,6 +27,7 @@ from arctic_cli.commands import train as train_cmd
 from arctic_cli.commands import validate as validate_cmd
 from arctic_cli.commands.base import ArcticTyper, report
 from arctic_cli.errors import EXIT_INTERRUPTED, ArcticError, UsageError
+from arctic_cli.textfiles import lone_surrogate
 
 app = ArcticTyper(
     name="arctic",
@@ -82,12 +82,9 @@ def _check_text_args(argv: list[str]) -> None:
     """Bytes that are not UTF-8 reach Python as lone surrogates, which every tokenizer and parser
     chokes on: an argument holding them is bad input unless it names a file (a Latin-1 file name)."""
     for arg in argv:
-        if _SURROGATE.search(arg) and not os.path.exists(arg):
+        if lone_surrogate(arg) and not os.path.exists(arg):
             shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             raise UsageError(f"argument {shown!r} is not UTF-8 text", hint="check the terminal's encoding (LANG)")
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,6 +6,7 @@ unreadable, binary (a NUL byte) or not UTF-8. A UTF-8 byte-order mark is dropped
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from arctic_cli.errors import UsageError
@@ -29,6 +30,16 @@ def decode(data: bytes, path: Path, what: str, hint: str = "pass a text file") -
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError(f"{what} {path} is not UTF-8 text", hint="convert it to UTF-8") from None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(text: str) -> str | None:
+    """The first lone surrogate in `text`: what bytes that are not UTF-8 (argv, a JSON `\\udce9`)
+    become in Python, and what no tokenizer or SQL parser accepts; None for proper text."""
+    found = _SURROGATE.search(text)
+    return found[0] if found else None
 
 
 def read_stdin() -> str:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from arctic_cli.backends import GenParams, Message
+from arctic_cli.textfiles import lone_surrogate
 
 ROLES = ("system", "user", "assistant")
 MAX_STOP = 16  # OpenAI allows 4; vLLM and llama.cpp allow more
@@ -121,13 +121,10 @@ def _messages(value: Any) -> list[Message]:
 def _content(value: Any, where: str) -> str:
     """A message's text: a string, or a list of {"type": "text", "text": ...} parts."""
     text = _parts(value, where)
-    bad = _SURROGATE.search(text)  # JSON may escape one ("\udce9"); no tokenizer takes it
+    bad = lone_surrogate(text)  # JSON may escape one ("\udce9"); no tokenizer takes it
     if bad:
-        raise BadRequest(f"'{where}' holds a lone surrogate (\\u{ord(bad[0]):04x}), which is not text", where)
+        raise BadRequest(f"'{where}' holds a lone surrogate (\\u{ord(bad):04x}), which is not text", where)
     return text
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _parts(value: Any, where: str) -> str:
