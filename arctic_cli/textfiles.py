@@ -24,12 +24,20 @@ def read_bytes(path: Path, what: str) -> bytes:
 
 
 def decode(data: bytes, path: Path, what: str, hint: str = "pass a text file") -> str:
+    return _text(data, f"{what} {path}", hint)
+
+
+def _text(data: bytes, name: str, hint: str) -> str:
+    """`data` as text (a UTF-8 byte-order mark dropped), or a UsageError naming `name`: binary (a
+    NUL byte) or not UTF-8."""
     if b"\x00" in data[:8192]:
-        raise UsageError(f"{what} {path} is a binary file", hint=hint)
+        raise UsageError(f"{name} is a binary file", hint=hint)
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(f"{what} {path} is not UTF-8 text", hint="convert it to UTF-8") from None
+    except UnicodeDecodeError as e:
+        raise UsageError(
+            f"{name} is not UTF-8 text (byte {e.start})", hint="convert it to UTF-8: iconv -f LATIN1 -t UTF-8"
+        ) from None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -43,22 +51,14 @@ def lone_surrogate(text: str) -> str | None:
 
 
 def read_stdin() -> str:
-    """Piped stdin as text, by the same rules as a file: a NUL byte or bytes that are not UTF-8
-    are a UsageError (read as bytes: the text layer would smuggle them in as surrogates)."""
+    """Piped stdin as text, by the rules of files; read as bytes, since the text layer would
+    smuggle bytes that are not UTF-8 in as surrogates."""
     import sys
 
     buffer = getattr(sys.stdin, "buffer", None)
     if buffer is None:  # replaced by a text-only stream (an embedding program)
         return sys.stdin.read()
-    data = buffer.read()
-    if b"\x00" in data[:8192]:
-        raise UsageError("stdin is not text (binary data)", hint="pipe a text file, not a binary one")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise UsageError(
-            f"stdin is not UTF-8 text (byte {e.start})", hint="convert it first: iconv -f LATIN1 -t UTF-8"
-        ) from None
+    return _text(buffer.read(), "stdin", hint="pipe a text file, not a binary one")
 
 
 def read_text(path: Path, what: str, hint: str = "pass a text file") -> str:

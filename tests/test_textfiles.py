@@ -22,7 +22,7 @@ def test_reads_utf8_and_drops_a_bom(tmp_path: Path) -> None:
         (lambda p: None, "context file {p} does not exist"),
         (lambda p: p.mkdir(), "context file {p} is a directory"),
         (lambda p: p.write_bytes(b"PK\x03\x04\x00\x00"), "context file {p} is a binary file"),
-        (lambda p: p.write_bytes(b"\xff\xfe\xfa"), "context file {p} is not UTF-8 text"),
+        (lambda p: p.write_bytes(b"\xff\xfe\xfa"), "context file {p} is not UTF-8 text (byte 0)"),
     ],
 )
 def test_bad_files_are_usage_errors(tmp_path: Path, setup, needle: str) -> None:  # type: ignore[no-untyped-def]
@@ -53,7 +53,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (b"SELECT id FROM orders", 0, ""),
         (b"\xef\xbb\xbfSELECT id FROM orders", 0, ""),  # a BOM is dropped
         (b"SELECT 'caf\xe9' FROM orders", 2, "error: stdin is not UTF-8 text (byte 11)"),
-        (b"\x7fELF\x02\x01\x00\x00binary", 2, "error: stdin is not text (binary data)"),
+        (b"\x7fELF\x02\x01\x00\x00binary", 2, "error: stdin is a binary file"),
     ],
 )
 def test_piped_stdin_follows_the_rules_of_files(tmp_path: Path, data: bytes, rc: int, needle: str) -> None:

@@ -33,12 +33,10 @@ def read_sql(arg: str) -> str:
 
         return textfiles.read_stdin()
     path = Path(arg)
-    looks_like_file = (
-        "\n" not in arg and len(arg) < 4096 and (path.suffix.lower() == ".sql" or path.is_file())
-    )
-    if not looks_like_file:
-        if arg.strip() and "\n" not in arg and len(arg) < 4096 and path.is_dir():
-            raise UsageError(f"{arg} is a directory", hint="pass a SQL statement, a .sql file, or - for stdin")
+    may_be_path = bool(arg.strip()) and "\n" not in arg and len(arg) < 4096
+    if may_be_path and path.is_dir():
+        raise UsageError(f"{arg} is a directory", hint="pass a SQL statement, a .sql file, or - for stdin")
+    if not (may_be_path and (path.suffix.lower() == ".sql" or path.is_file())):
         return arg
     from arctic_cli.sql.schema import read_text_file
 

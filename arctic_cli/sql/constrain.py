@@ -160,6 +160,9 @@ _OPEN_ENDED = (
     )
 )
 # `o`, `c1`, `T12`: implicit aliases right after a table
+_SHORT_ALIAS = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,2}|[Tt]\d+")
+_EARLY_ALIAS = re.compile(r"[Tt]\d{1,2}|[A-Za-z]{1,2}")  # `T1.`, `pl.` before `FROM t AS T1`
+_SIMPLE = re.compile(r"(\s*)([A-Za-z0-9_$]+)")  # a token that is (space +) one word piece
 _BARE = re.compile(r"[^\W\d]\w*")  # a name that needs no quotes
 
 
@@ -172,9 +175,6 @@ def _case_fold(dialect: str) -> Callable[[str], str] | None:
 
     strategy = Dialect.get_or_raise(dialect).NORMALIZATION_STRATEGY
     return {NormalizationStrategy.LOWERCASE: str.lower, NormalizationStrategy.UPPERCASE: str.upper}.get(strategy)
-_SHORT_ALIAS = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,2}|[Tt]\d+")
-_EARLY_ALIAS = re.compile(r"[Tt]\d{1,2}|[A-Za-z]{1,2}")  # `T1.`, `pl.` before `FROM t AS T1`
-_SIMPLE = re.compile(r"(\s*)([A-Za-z0-9_$]+)")  # a token that is (space +) one word piece
 
 
 class Decoder(Protocol):
@@ -833,8 +833,9 @@ class Checker:
                 return False
             return word in (self.column_sets[table] if table else self.all_column_set)
         prev = state.prev.lower()
-        if self._wants(state):
-            return not quoted and word in self._wants(state)
+        wants = self._wants(state)
+        if wants:
+            return not quoted and word in wants
         if state.prev == "." and not word[0].isdigit():
             return False  # after a number's point (`4.zi`): its digits
         if word[0].isdigit():  # `3_x` is no number, `x 3` no expression, `FROM 4` no table
@@ -1296,8 +1297,9 @@ class Checker:
             if not self._may_qualify(state, q):
                 return False
             return self._can_spell(self.columns[table] if table else self.all_columns, part, quoted)
-        if self._wants(state):
-            return not quoted and _has_prefix(self._wants(state), part)
+        wants = self._wants(state)
+        if wants:
+            return not quoted and _has_prefix(wants, part)
         if self._names_new(state):
             return len(part) <= self._max_name(state)
         if self._table_position(state):

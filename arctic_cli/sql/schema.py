@@ -209,8 +209,7 @@ def _table_from_create(
                 table.columns.append(col)
             else:
                 pk += _table_keys(item, table, dialect)
-        for col in table.columns:
-            col.primary_key = col.primary_key or col.name in pk
+        _mark_primary(table, pk)  # after every column: a key may be declared before its column
         _checked_values(target, table, dialect)
         return table if table.columns else None
     if isinstance(target, exp.Table) and isinstance(create.expression, exp.Query):
@@ -257,9 +256,12 @@ def _altered_keys(alter: exp.Alter, tables: list[Table], dialect: str) -> None:
         return
     for action in alter.args.get("actions") or []:
         if isinstance(action, exp.AddConstraint):
-            pk = _table_keys(action, table, dialect)
-            for col in table.columns:
-                col.primary_key = col.primary_key or col.name in pk
+            _mark_primary(table, _table_keys(action, table, dialect))
+
+
+def _mark_primary(table: Table, pk: list[str]) -> None:
+    for col in table.columns:
+        col.primary_key = col.primary_key or col.name in pk
 
 
 def _scripted(text: str) -> str:

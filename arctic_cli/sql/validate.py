@@ -214,9 +214,9 @@ def check_read_only(tree: exp.Expr, allow_write: bool = False) -> list[SqlError]
 
 # table functions that only make rows from their arguments; any other reads outside the schema's
 # tables: files (DuckDB's read_csv, read_text, glob), other databases, extensions
-GENERATORS = frozenset({"range", "generate_series", "exploding_generate_series", "unnest", "explode",
-                        "json_each", "json_tree", "generate_subscripts", "flatten", "generator",
-                        "split_to_table"})  # fmt: skip
+_GENERATORS = frozenset({"range", "generate_series", "exploding_generate_series", "unnest", "explode",
+                         "json_each", "json_tree", "generate_subscripts", "flatten", "generator",
+                         "split_to_table"})  # fmt: skip
 
 
 def _table_functions(tree: exp.Expr) -> list[SqlError]:
@@ -230,7 +230,7 @@ def _table_functions(tree: exp.Expr) -> list[SqlError]:
         if not isinstance(func, exp.Func):
             continue
         name = (func.name if isinstance(func, exp.Anonymous) else func.sql_name()).lower()
-        if name not in GENERATORS:
+        if name not in _GENERATORS:
             errors.append(SqlError("read_only", f"table function {name}() is not allowed: "
                                    "queries read the schema's tables (and range, unnest, json_each)"))  # fmt: skip
     return errors

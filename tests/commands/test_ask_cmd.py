@@ -141,7 +141,7 @@ def test_prompt_longer_than_the_context_window_exits_2(backend: ScriptedAnswers)
 def test_binary_stdin_exits_2(backend: ScriptedAnswers) -> None:
     result = runner.invoke(app, ["ask", "what is this"], input=b"\xff\xfe\x00binary")
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: stdin is not text")
+    assert result.stderr.startswith("error: stdin is a binary file")
 
 
 def test_with_a_real_tiny_random_model(
